@@ -1,0 +1,1 @@
+//! perfkit's history store (being written).

@@ -1,0 +1,1 @@
+//! Allocation counting: [`Counting`], a global allocator users install in their test crate.

@@ -1,0 +1,1 @@
+//! Judging results: budget checks (and, later, comparison with a baseline).

@@ -1,0 +1,42 @@
+//! perfkit makes performance a tested, tracked property of a Rust codebase.
+//!
+//! Annotate a test with [`perf_test`] and `cargo test --release` measures it properly (warm-up,
+//! adaptive sampling, percentiles, allocations), checks its budgets, and fails it when it breaks
+//! one. This crate holds the runtime: measurement ([`measure`]), pure statistics ([`stats`]),
+//! budget checks ([`compare`]), growth classes ([`complexity`]) and text reports ([`report`]).
+//! It is not a history store (that is `perfkit-store`) nor a command-line tool (`cargo-perfkit`).
+//!
+//! ```no_run
+//! use perfkit::perf_test;
+//!
+//! #[perf_test(budget = "2ms", p99 = "5ms")]
+//! fn parse_request(b: &mut perfkit::Bencher) {
+//!     let input = "GET / HTTP/1.1".repeat(100);   // setup: not timed
+//!     b.iter(|| input.split(' ').count());         // only this is timed
+//! }
+//! ```
+#![warn(missing_docs)]
+
+pub mod alloc;
+pub mod compare;
+pub mod complexity;
+pub mod measure;
+pub mod report;
+pub mod spec;
+pub mod stats;
+
+mod runtime;
+
+pub use measure::{BatchSize, Bencher, Samples};
+pub use perfkit_macros::perf_test;
+pub use spec::Spec;
+pub use stats::Summary;
+pub use std::hint::black_box;
+
+/// Items used by the code that `#[perf_test]` generates. Not public API: no semver promises.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::complexity::Complexity;
+    pub use crate::runtime::{Routine, run};
+    pub use crate::spec::{Spec, Stat, Throughput, TimeBudget};
+}
