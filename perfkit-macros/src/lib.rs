@@ -1,8 +1,75 @@
-//! The `#[perf_test]` attribute.
+//! The `#[perf_test]` attribute of perfkit: it turns a function into an ordinary `#[test]` that
+//! measures the function and checks it against the budgets the attribute declares.
+//!
+//! This crate is for syntax only: it parses the attribute, validates every value at compile
+//! time (durations become integer nanoseconds, percentages become fractions, class names become
+//! enums) and expands to a call of `::perfkit::__private::run`. It holds no runtime logic (no
+//! measuring, no statistics, no history) and is not meant to be used directly: depend on
+//! `perfkit`, which re-exports the attribute as `perfkit::perf_test`.
+//!
+//! The work happens in three stages, one file each: `parse` (tokens to raw options),
+//! `validate` (raw options and the function to a checked model, with `units` for the strings'
+//! small languages) and `expand` (model to tokens). Every mistake is one `compile_error!` on the
+//! offending token, emitted next to the user's unchanged function.
+#![warn(missing_docs)]
+
+mod expand;
+mod model;
+mod parse;
+mod units;
+mod validate;
+
 use proc_macro::TokenStream;
 
-/// Turns a function into a perf test.
+/// Turns a function into a perf test: an ordinary `#[test]` that measures the function and fails
+/// when it breaks a budget.
+///
+/// The function is `fn()` (the whole body is timed), `fn(b: &mut perfkit::Bencher)` (only
+/// `b.iter(...)` is timed) or `fn(b: &mut perfkit::Bencher, n: usize)` (run once per size in
+/// `sizes`). Options, all optional:
+///
+/// | option | value |
+/// |---|---|
+/// | `budget = "100ms"` | the median time per iteration must not exceed it |
+/// | `mean`, `p50`, `p90`, `p95`, `p99`, `max` `= "<dur>"` | a budget on that statistic |
+/// | `max_allocs = 0`, `max_bytes = "64KiB"` | allocation budgets per iteration |
+/// | `throughput = "bytes:4096"` or `"elements:1000"` | also report throughput per second |
+/// | `samples = 100`, `warmup = "1s"`, `time = "5s"` | sampling plan overrides |
+/// | `regression = "5%"` | fail when significantly slower than the baseline by more than this |
+/// | `alpha = 0.01` | the significance level of that comparison, in (0, 0.5] |
+/// | `complexity = "O(n)"`, `sizes = [1_000, 2_000]` or `sizes = "1000..=64000 x2"` | measure at each size and check the growth class |
+/// | `name = "..."` | the benchmark's name in history |
+///
+/// Durations are a decimal number and a unit (`ns`, `us`, `µs`, `ms`, `s`), with or without a
+/// space between; byte sizes take `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`. Other
+/// attributes (`#[ignore]`, `#[should_panic]`, `#[cfg]`, doc comments) apply to the test.
+///
+/// ```no_run
+/// use perfkit::perf_test;
+///
+/// #[perf_test(budget = "2ms", p99 = "5ms", max_allocs = 0)]
+/// fn split_is_fast(b: &mut perfkit::Bencher) {
+///     let input = "GET / HTTP/1.1".repeat(100); // setup: not timed
+///     b.iter(|| input.split(' ').count()); // only this is timed
+/// }
+/// ```
 #[proc_macro_attribute]
-pub fn perf_test(_attr: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn perf_test(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let args = syn::parse::<parse::Args>(attr);
+    let function = parse::function(item.clone());
+    let test = match (&args, &function) {
+        (Ok(args), Ok(function)) => validate::perf_test(args, function.clone()),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => Err(error.clone()),
+        (Err(first), Err(second)) => {
+            let mut error = first.clone();
+            error.combine(second.clone());
+            Err(error)
+        }
+    };
+    match test {
+        Ok(test) => expand::test(&test),
+        Err(error) => expand::fallback(error, item, function.ok()),
+    }
+    .into()
 }

@@ -1,0 +1,169 @@
+//! Stage three: a [`PerfTest`] becomes an ordinary `#[test]` that hands a `Spec` and the
+//! user's function to `::perfkit::__private::run`; an error becomes `compile_error!` plus the
+//! user's function, so the user sees one message rather than a cascade.
+//!
+//! ```text
+//! /// docs                                   // every outer attribute, in order
+//! #[ignore]
+//! #[test]
+//! fn foo() {
+//!     fn foo(b: &mut perfkit::Bencher, n: usize) { body }     // the user's fn, private
+//!     ::perfkit::__private::run(
+//!         &::perfkit::__private::Spec {
+//!             path: ::core::concat!(::core::module_path!(), "::", "foo"),
+//!             manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+//!             budgets: &[/* ... */],                 // only the options given, then
+//!             ..::perfkit::__private::Spec::DEFAULT  // the defaults for the rest
+//!         },
+//!         ::perfkit::__private::Routine::Sized(foo),
+//!     );
+//! }
+//! ```
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
+use syn::{AttrStyle, ItemFn, LitInt, LitStr, Visibility};
+
+use crate::model::{PerfTest, Spec, Throughput};
+
+/// The test function for a valid perf test.
+pub(crate) fn test(test: &PerfTest) -> TokenStream {
+    let function = &test.function;
+    let outer_attrs = function
+        .attrs
+        .iter()
+        .filter(|attr| matches!(attr.style, AttrStyle::Outer));
+    let vis = &function.vis;
+    let ident = &function.sig.ident;
+
+    // The user's function moves inside the test, keeping its inner attributes (`#![...]` in the
+    // body) but giving its outer ones and its visibility to the test.
+    let mut inner = function.clone();
+    inner
+        .attrs
+        .retain(|attr| matches!(attr.style, AttrStyle::Inner(_)));
+    inner.vis = Visibility::Inherited;
+
+    let spec = spec(&test.spec, ident);
+    let routine = Ident::new(test.routine.variant(), Span::call_site());
+    quote! {
+        #(#outer_attrs)*
+        #[test]
+        #vis fn #ident() {
+            #inner
+            ::perfkit::__private::run(
+                &#spec,
+                ::perfkit::__private::Routine::#routine(#ident),
+            );
+        }
+    }
+}
+
+/// The `::perfkit::__private::Spec { ... }` literal: only the fields the attribute set, then
+/// `..Spec::DEFAULT`, so a field added to `Spec` later does not break this expansion.
+fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
+    let private = quote!(::perfkit::__private);
+    let some = |value: TokenStream| quote!(::core::option::Option::Some(#value));
+    let fn_name = LitStr::new(&ident.unraw().to_string(), ident.span());
+    let mut fields = vec![
+        quote!(path: ::core::concat!(::core::module_path!(), "::", #fn_name)),
+        quote!(manifest_dir: ::core::env!("CARGO_MANIFEST_DIR")),
+    ];
+    let mut field = |name: &str, value: TokenStream| {
+        let name = Ident::new(name, Span::call_site());
+        fields.push(quote!(#name: #value));
+    };
+    if let Some(name) = &spec.name {
+        field(
+            "name",
+            some(LitStr::new(name, Span::call_site()).into_token_stream()),
+        );
+    }
+    if !spec.budgets.is_empty() {
+        let budgets = spec.budgets.iter().map(|budget| {
+            let stat = Ident::new(budget.stat.variant(), Span::call_site());
+            let limit = Literal::u64_suffixed(budget.limit_ns);
+            quote!(#private::TimeBudget { stat: #private::Stat::#stat, limit_ns: #limit })
+        });
+        field("budgets", quote!(&[#(#budgets),*]));
+    }
+    let u64_field = |value: Option<u64>| {
+        value.map(|value| some(Literal::u64_suffixed(value).into_token_stream()))
+    };
+    let f64_field = |value: Option<f64>| {
+        value.map(|value| some(Literal::f64_suffixed(value).into_token_stream()))
+    };
+    for (name, value) in [
+        ("max_allocs", u64_field(spec.max_allocs)),
+        ("max_bytes", u64_field(spec.max_bytes)),
+        ("warmup_ns", u64_field(spec.warmup_ns)),
+        ("time_ns", u64_field(spec.time_ns)),
+        ("regression", f64_field(spec.regression)),
+        ("alpha", f64_field(spec.alpha)),
+    ] {
+        if let Some(value) = value {
+            field(name, value);
+        }
+    }
+    if let Some(throughput) = spec.throughput {
+        let (kind, amount) = match throughput {
+            Throughput::Bytes(bytes) => ("Bytes", bytes),
+            Throughput::Elements(elements) => ("Elements", elements),
+        };
+        let kind = Ident::new(kind, Span::call_site());
+        let amount = Literal::u64_suffixed(amount);
+        field(
+            "throughput",
+            some(quote!(#private::Throughput::#kind(#amount))),
+        );
+    }
+    if let Some(samples) = spec.samples {
+        field(
+            "samples",
+            some(Literal::u32_suffixed(samples).into_token_stream()),
+        );
+    }
+    if let Some(class) = spec.complexity {
+        let class = Ident::new(class.variant(), Span::call_site());
+        field("complexity", some(quote!(#private::Complexity::#class)));
+    }
+    if !spec.sizes.is_empty() {
+        // Printed with a `usize` suffix from the u64 the user wrote: on a target whose `usize`
+        // is narrower, rustc's overflow lint then names the size that does not fit.
+        let sizes = spec
+            .sizes
+            .iter()
+            .map(|size| LitInt::new(&format!("{size}usize"), Span::call_site()));
+        field("sizes", quote!(&[#(#sizes),*]));
+    }
+    quote! {
+        #private::Spec {
+            #(#fields,)*
+            ..#private::Spec::DEFAULT
+        }
+    }
+}
+
+/// `compile_error!` for `error`, followed by the user's item so that its uses still resolve.
+/// A `#[test]` on it is dropped: the test harness would add its own complaint about the
+/// signature.
+pub(crate) fn fallback(
+    error: syn::Error,
+    item: TokenStream,
+    function: Option<ItemFn>,
+) -> TokenStream {
+    let error = error.into_compile_error();
+    let item = match function {
+        Some(mut function) => {
+            function.attrs.retain(|attr| !attr.path().is_ident("test"));
+            function.into_token_stream()
+        }
+        None => item,
+    };
+    quote! {
+        #error
+        #[allow(dead_code)]
+        #item
+    }
+}
