@@ -167,3 +167,149 @@ pub(crate) fn fallback(
         #item
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate;
+    use syn::parse_quote;
+
+    fn expand(attr: TokenStream, function: ItemFn) -> String {
+        let args = syn::parse2(attr).expect("the attribute parses");
+        let perf_test = validate::perf_test(&args, function).expect("valid");
+        test(&perf_test).to_string()
+    }
+
+    #[test]
+    fn a_sized_test_with_attributes() {
+        let actual = expand(
+            quote!(
+                budget = "100ms",
+                p99 = "5ms",
+                max_allocs = 0,
+                complexity = "O(n)",
+                sizes = [1000, 2000],
+                name = "x"
+            ),
+            parse_quote! {
+                /// docs
+                #[ignore]
+                pub fn foo(b: &mut perfkit::Bencher, n: usize) {
+                    #![allow(unused)]
+                    let _ = (b, n);
+                }
+            },
+        );
+        let expected = quote! {
+            /// docs
+            #[ignore]
+            #[test]
+            pub fn foo() {
+                fn foo(b: &mut perfkit::Bencher, n: usize) {
+                    #![allow(unused)]
+                    let _ = (b, n);
+                }
+                ::perfkit::__private::run(
+                    &::perfkit::__private::Spec {
+                        path: ::core::concat!(::core::module_path!(), "::", "foo"),
+                        manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                        name: ::core::option::Option::Some("x"),
+                        budgets: &[
+                            ::perfkit::__private::TimeBudget {
+                                stat: ::perfkit::__private::Stat::Median,
+                                limit_ns: 100000000u64
+                            },
+                            ::perfkit::__private::TimeBudget {
+                                stat: ::perfkit::__private::Stat::P99,
+                                limit_ns: 5000000u64
+                            }
+                        ],
+                        max_allocs: ::core::option::Option::Some(0u64),
+                        complexity: ::core::option::Option::Some(
+                            ::perfkit::__private::Complexity::Linear
+                        ),
+                        sizes: &[1000usize, 2000usize],
+                        ..::perfkit::__private::Spec::DEFAULT
+                    },
+                    ::perfkit::__private::Routine::Sized(foo),
+                );
+            }
+        };
+        assert_eq!(actual, expected.to_string());
+    }
+
+    #[test]
+    fn a_plain_test_sets_only_path_and_manifest_dir() {
+        let actual = expand(
+            quote!(),
+            parse_quote!(
+                fn r#match() {}
+            ),
+        );
+        let expected = quote! {
+            #[test]
+            fn r#match() {
+                fn r#match() {}
+                ::perfkit::__private::run(
+                    &::perfkit::__private::Spec {
+                        path: ::core::concat!(::core::module_path!(), "::", "match"),
+                        manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                        ..::perfkit::__private::Spec::DEFAULT
+                    },
+                    ::perfkit::__private::Routine::Plain(r#match),
+                );
+            }
+        };
+        assert_eq!(actual, expected.to_string());
+    }
+
+    #[test]
+    fn every_remaining_option_becomes_a_field() {
+        let actual = expand(
+            quote!(
+                max_bytes = "1KiB",
+                throughput = "elements:10",
+                samples = 50,
+                warmup = "1s",
+                time = "2s",
+                regression = "5%",
+                alpha = 0.01
+            ),
+            parse_quote!(
+                fn f(b: &mut Bencher) {}
+            ),
+        );
+        for field in [
+            "max_bytes : :: core :: option :: Option :: Some (1024u64)",
+            "throughput : :: core :: option :: Option :: Some (:: perfkit :: __private :: \
+             Throughput :: Elements (10u64))",
+            "samples : :: core :: option :: Option :: Some (50u32)",
+            "warmup_ns : :: core :: option :: Option :: Some (1000000000u64)",
+            "time_ns : :: core :: option :: Option :: Some (2000000000u64)",
+            "regression : :: core :: option :: Option :: Some (0.05f64)",
+            "alpha : :: core :: option :: Option :: Some (0.01f64)",
+            ":: perfkit :: __private :: Routine :: Bencher (f)",
+        ] {
+            assert!(actual.contains(field), "{field} not in {actual}");
+        }
+    }
+
+    #[test]
+    fn an_error_keeps_the_function_without_its_test_attribute() {
+        let function: ItemFn = parse_quote! {
+            #[test]
+            #[inline]
+            fn f() {}
+        };
+        let error = syn::Error::new(Span::call_site(), "boom");
+        let actual = fallback(error, TokenStream::new(), Some(function)).to_string();
+        assert!(
+            actual.starts_with(":: core :: compile_error ! { \"boom\" }"),
+            "{actual}"
+        );
+        assert!(
+            actual.ends_with("# [allow (dead_code)] # [inline] fn f () { }"),
+            "{actual}"
+        );
+    }
+}

@@ -536,3 +536,539 @@ fn is_path_to(ty: &Type, name: &str) -> bool {
 fn is_unit(ty: &Type) -> bool {
     matches!(ungroup_type(ty), Type::Tuple(tuple) if tuple.elems.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proc_macro2::TokenStream;
+    use quote::quote;
+    use syn::parse_quote;
+
+    fn args(tokens: TokenStream) -> Args {
+        syn::parse2(tokens).expect("the attribute parses")
+    }
+
+    fn spec_of(tokens: TokenStream) -> Spec {
+        spec(&args(tokens)).expect("the options are valid")
+    }
+
+    fn spec_error(tokens: TokenStream) -> String {
+        spec(&args(tokens))
+            .expect_err("the options are invalid")
+            .to_string()
+    }
+
+    fn routine_error(function: ItemFn) -> String {
+        routine(&function)
+            .expect_err("the function is rejected")
+            .to_string()
+    }
+
+    fn test_error(attr: TokenStream, function: ItemFn) -> String {
+        perf_test(&args(attr), function)
+            .expect_err("rejected")
+            .to_string()
+    }
+
+    fn budget(stat: Stat, limit_ns: u64) -> TimeBudget {
+        TimeBudget { stat, limit_ns }
+    }
+
+    #[test]
+    fn budgets_in_declaration_order() {
+        let spec = spec_of(quote!(
+            p99 = "5ms",
+            budget = "100ms",
+            mean = "1.5us",
+            p50 = "7ns",
+            p90 = "2 s",
+            p95 = "0.25ms",
+            max = "1µs"
+        ));
+        assert_eq!(
+            spec.budgets,
+            [
+                budget(Stat::P99, 5_000_000),
+                budget(Stat::Median, 100_000_000),
+                budget(Stat::Mean, 1_500),
+                budget(Stat::P50, 7),
+                budget(Stat::P90, 2_000_000_000),
+                budget(Stat::P95, 250_000),
+                budget(Stat::Max, 1_000),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_budgets() {
+        assert_eq!(
+            spec_error(quote!(budget = "0ms")),
+            "budget must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(p99 = "0s")),
+            "`p99` budget must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(budget = "-5ms")),
+            "budget must be greater than zero; `\"-5ms\"` is negative"
+        );
+        assert_eq!(
+            spec_error(quote!(budget = "0.4ns")),
+            "budget must be greater than zero; `\"0.4ns\"` rounds to 0 ns"
+        );
+        assert_eq!(
+            spec_error(quote!(budget = "10mss")),
+            "unknown unit `mss` in `\"10mss\"`; expected ns, us, µs, ms or s"
+        );
+        assert_eq!(
+            spec_error(quote!(budget = 100ms)),
+            "`budget` takes a string, like `budget = \"100ms\"`"
+        );
+        assert_eq!(
+            spec_error(quote!(max = 5)),
+            "`max` takes a string, like `max = \"100ms\"`"
+        );
+    }
+
+    #[test]
+    fn warmup_may_be_zero_but_time_may_not() {
+        assert_eq!(spec_of(quote!(warmup = "0s")).warmup_ns, Some(0));
+        assert_eq!(spec_of(quote!(warmup = "0.2ns")).warmup_ns, Some(0));
+        assert_eq!(
+            spec_of(quote!(warmup = "1.5s")).warmup_ns,
+            Some(1_500_000_000)
+        );
+        assert_eq!(spec_of(quote!(time = "10s")).time_ns, Some(10_000_000_000));
+        assert_eq!(
+            spec_error(quote!(warmup = "-1s")),
+            "`warmup` cannot be negative"
+        );
+        assert_eq!(
+            spec_error(quote!(time = "0s")),
+            "`time` must be greater than zero"
+        );
+    }
+
+    #[test]
+    fn allocation_budgets() {
+        assert_eq!(spec_of(quote!(max_allocs = 0)).max_allocs, Some(0));
+        assert_eq!(
+            spec_of(quote!(max_allocs = 1_000u64)).max_allocs,
+            Some(1_000)
+        );
+        assert_eq!(spec_of(quote!(max_bytes = "64KiB")).max_bytes, Some(65_536));
+        assert_eq!(
+            spec_of(quote!(max_bytes = "1.5 MB")).max_bytes,
+            Some(1_500_000)
+        );
+        assert_eq!(spec_of(quote!(max_bytes = 4096)).max_bytes, Some(4_096));
+        assert_eq!(spec_of(quote!(max_bytes = "0B")).max_bytes, Some(0));
+        assert_eq!(
+            spec_error(quote!(max_allocs = -1)),
+            "`max_allocs` cannot be negative"
+        );
+        assert_eq!(
+            spec_error(quote!(max_bytes = -1)),
+            "`max_bytes` cannot be negative"
+        );
+        assert_eq!(
+            spec_error(quote!(max_bytes = "-1KiB")),
+            "`max_bytes` cannot be negative"
+        );
+        assert_eq!(
+            spec_error(quote!(max_allocs = "0")),
+            "`max_allocs` takes an integer, like `max_allocs = 0`"
+        );
+        assert_eq!(
+            spec_error(quote!(max_allocs = 1.5)),
+            "`max_allocs` takes an integer, like `max_allocs = 0`"
+        );
+        assert_eq!(
+            spec_error(quote!(max_bytes = "0.5B")),
+            "`\"0.5B\"` is not a whole number of bytes"
+        );
+    }
+
+    #[test]
+    fn throughput_forms() {
+        let of = |tokens| spec_of(tokens).throughput;
+        assert_eq!(
+            of(quote!(throughput = "bytes:4096")),
+            Some(Throughput::Bytes(4_096))
+        );
+        assert_eq!(
+            of(quote!(throughput = "bytes:4KiB")),
+            Some(Throughput::Bytes(4_096))
+        );
+        assert_eq!(
+            of(quote!(throughput = "bytes: 1.5 KB")),
+            Some(Throughput::Bytes(1_500))
+        );
+        assert_eq!(
+            of(quote!(throughput = "elements:1_000")),
+            Some(Throughput::Elements(1_000))
+        );
+        assert_eq!(
+            of(quote!(throughput = " elements : 7 ")),
+            Some(Throughput::Elements(7))
+        );
+    }
+
+    #[test]
+    fn bad_throughput() {
+        assert_eq!(
+            spec_error(quote!(throughput = "4096")),
+            "malformed throughput `\"4096\"`: write it like \"bytes:4096\" or \"elements:1000\""
+        );
+        assert_eq!(
+            spec_error(quote!(throughput = "items:5")),
+            "unknown throughput kind `items` in `\"items:5\"`; expected `bytes` or `elements`"
+        );
+        assert_eq!(
+            spec_error(quote!(throughput = "elements:1.5")),
+            "malformed throughput `\"elements:1.5\"`: the number of elements must be a whole \
+             number, like \"elements:1000\""
+        );
+        for zero in [
+            "bytes:0",
+            "bytes:0KiB",
+            "elements:0",
+            "bytes:-1",
+            "elements:-1",
+        ] {
+            assert_eq!(
+                spec_error(quote!(throughput = #zero)),
+                "throughput must be greater than zero",
+                "{zero}"
+            );
+        }
+        assert!(spec_error(quote!(throughput = "bytes:4Kb")).starts_with("unknown unit `Kb`"));
+    }
+
+    #[test]
+    fn samples() {
+        assert_eq!(spec_of(quote!(samples = 2)).samples, Some(2));
+        assert_eq!(spec_of(quote!(samples = 10_000)).samples, Some(10_000));
+        assert_eq!(
+            spec_error(quote!(samples = 1)),
+            "`samples` must be at least 2"
+        );
+        assert_eq!(
+            spec_error(quote!(samples = 0)),
+            "`samples` must be at least 2"
+        );
+        assert_eq!(
+            spec_error(quote!(samples = 5_000_000_000)),
+            "`samples` must be at most 4294967295"
+        );
+        assert_eq!(
+            spec_error(quote!(samples = -3)),
+            "`samples` cannot be negative"
+        );
+    }
+
+    #[test]
+    fn regression_thresholds() {
+        assert_eq!(spec_of(quote!(regression = "5%")).regression, Some(0.05));
+        assert_eq!(spec_of(quote!(regression = "2.5%")).regression, Some(0.025));
+        assert_eq!(spec_of(quote!(regression = "150 %")).regression, Some(1.5));
+        assert_eq!(
+            spec_error(quote!(regression = "5")),
+            "malformed percentage `\"5\"`: write it like \"5%\""
+        );
+        assert_eq!(
+            spec_error(quote!(regression = "0%")),
+            "`regression` must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(regression = "-5%")),
+            "`regression` must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(regression = 0.05)),
+            "`regression` takes a string, like `regression = \"5%\"`"
+        );
+    }
+
+    #[test]
+    fn alpha_levels() {
+        assert_eq!(spec_of(quote!(alpha = 0.01)).alpha, Some(0.01));
+        assert_eq!(spec_of(quote!(alpha = 0.5)).alpha, Some(0.5));
+        assert_eq!(spec_of(quote!(alpha = 0.05f64)).alpha, Some(0.05));
+        let out_of_range = "`alpha` must be greater than 0 and at most 0.5";
+        assert_eq!(spec_error(quote!(alpha = 0.0)), out_of_range);
+        assert_eq!(spec_error(quote!(alpha = 0.7)), out_of_range);
+        assert_eq!(spec_error(quote!(alpha = -0.01)), out_of_range);
+        assert_eq!(
+            spec_error(quote!(alpha = 1)),
+            "`alpha` takes a float, like `alpha = 0.01`"
+        );
+        assert_eq!(
+            spec_error(quote!(alpha = "0.01")),
+            "`alpha` takes a float, like `alpha = 0.01`"
+        );
+    }
+
+    #[test]
+    fn complexity_with_sizes() {
+        let spec = spec_of(quote!(
+            complexity = "O(n log n)",
+            sizes = [1_000, 2_000, 4_000]
+        ));
+        assert_eq!(spec.complexity, Some(Complexity::Linearithmic));
+        assert_eq!(spec.sizes, [1_000, 2_000, 4_000]);
+        let spec = spec_of(quote!(sizes = "10..=80 x2", complexity = "O(n²)"));
+        assert_eq!(spec.complexity, Some(Complexity::Quadratic));
+        assert_eq!(spec.sizes, [10, 20, 40, 80]);
+    }
+
+    #[test]
+    fn bad_complexity() {
+        assert_eq!(
+            spec_error(quote!(complexity = "O(n!)", sizes = [1, 2])),
+            "unknown complexity class `\"O(n!)\"`; expected \"O(1)\", \"O(log n)\", \"O(n)\", \
+             \"O(n log n)\", \"O(n^2)\", \"O(n^3)\" or \"O(2^n)\""
+        );
+        assert_eq!(
+            spec_error(quote!(complexity = "O(n)")),
+            "`complexity` needs `sizes`: the input sizes to measure the growth over, like \
+             `sizes = [1_000, 2_000, 4_000]`"
+        );
+    }
+
+    #[test]
+    fn sizes_lists_and_ranges() {
+        assert_eq!(spec_of(quote!(sizes = [3])).sizes, [3]);
+        assert_eq!(spec_of(quote!(sizes = [8, 1, 4usize])).sizes, [8, 1, 4]);
+        assert_eq!(
+            spec_of(quote!(sizes = "1000..=64000 x2")).sizes,
+            [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000]
+        );
+        assert_eq!(
+            spec_of(quote!(sizes = "100..=400 x1.5")).sizes,
+            [100, 150, 225, 338]
+        );
+    }
+
+    #[test]
+    fn bad_sizes() {
+        assert_eq!(spec_error(quote!(sizes = [])), "`sizes` must not be empty");
+        assert_eq!(spec_error(quote!(sizes = [1, 2, 1])), "size 1 given twice");
+        assert_eq!(
+            spec_error(quote!(sizes = [0, 1])),
+            "each size must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(sizes = [-1, 1])),
+            "each size must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(sizes = [N, 1])),
+            "each size must be an integer literal, like `1_000`"
+        );
+        assert_eq!(
+            spec_error(quote!(sizes = 1000)),
+            "`sizes` takes a list like `sizes = [1_000, 2_000, 4_000]` or a range like \
+             `sizes = \"1000..=64000 x2\"`"
+        );
+        assert_eq!(
+            spec_error(quote!(sizes = "1000..=64000")),
+            "malformed size range `\"1000..=64000\"`: write it like \"1000..=64000 x2\""
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            spec_of(quote!(name = "parse/small")).name.as_deref(),
+            Some("parse/small")
+        );
+        assert_eq!(spec_error(quote!(name = " ")), "`name` must not be empty");
+        assert_eq!(
+            spec_error(quote!(name = parse)),
+            "`name` takes a string, like `name = \"parse_request\"`"
+        );
+    }
+
+    #[test]
+    fn no_options_is_the_default_spec() {
+        assert_eq!(spec_of(quote!()), Spec::default());
+    }
+
+    #[test]
+    fn the_three_function_forms() {
+        let plain: ItemFn = parse_quote!(
+            fn f() {}
+        );
+        let unit: ItemFn = parse_quote!(
+            pub(crate) fn f() -> () {}
+        );
+        let bencher: ItemFn = parse_quote!(
+            fn f(b: &mut perfkit::Bencher) {}
+        );
+        let imported: ItemFn = parse_quote!(
+            fn f(_: &'_ mut Bencher) {}
+        );
+        let sized: ItemFn = parse_quote!(
+            fn f(mut b: &mut ::perfkit::Bencher, n: usize) {}
+        );
+        let primitive: ItemFn = parse_quote!(
+            fn f(b: &mut Bencher, n: core::primitive::usize) {}
+        );
+        assert_eq!(routine(&plain).unwrap(), Routine::Plain);
+        assert_eq!(routine(&unit).unwrap(), Routine::Plain);
+        assert_eq!(routine(&bencher).unwrap(), Routine::Bencher);
+        assert_eq!(routine(&imported).unwrap(), Routine::Bencher);
+        assert_eq!(routine(&sized).unwrap(), Routine::Sized);
+        assert_eq!(routine(&primitive).unwrap(), Routine::Sized);
+    }
+
+    #[test]
+    fn functions_perfkit_cannot_drive() {
+        let cases: [(ItemFn, &str); 14] = [
+            (
+                parse_quote!(
+                    async fn f() {}
+                ),
+                "a perf test cannot be an `async fn`",
+            ),
+            (
+                parse_quote!(
+                    const fn f() {}
+                ),
+                "a perf test cannot be a `const fn`",
+            ),
+            (
+                parse_quote!(
+                    unsafe fn f() {}
+                ),
+                "a perf test cannot be an `unsafe fn`",
+            ),
+            (
+                parse_quote!(
+                    extern "C" fn f() {}
+                ),
+                "a perf test cannot have an `extern` ABI",
+            ),
+            (
+                parse_quote!(
+                    fn f<T>() {}
+                ),
+                "a perf test cannot be generic",
+            ),
+            (
+                parse_quote!(
+                    fn f<'a>() {}
+                ),
+                "a perf test cannot be generic",
+            ),
+            (
+                parse_quote!(
+                    fn f()
+                    where
+                        u8: Copy,
+                    {
+                    }
+                ),
+                "a perf test cannot be generic",
+            ),
+            (
+                parse_quote!(
+                    fn f(&self) {}
+                ),
+                "a perf test cannot take `self`",
+            ),
+            (
+                parse_quote!(
+                    fn f() -> u64 {
+                        1
+                    }
+                ),
+                "a perf test must return `()`",
+            ),
+            (
+                parse_quote!(
+                    fn f(b: &mut Bencher, n: usize, m: usize) {}
+                ),
+                "a perf test takes at most two parameters",
+            ),
+            (
+                parse_quote!(
+                    fn f(b: &Bencher) {}
+                ),
+                "the first parameter of a perf test must be `&mut perfkit::Bencher`",
+            ),
+            (
+                parse_quote!(
+                    fn f(n: usize) {}
+                ),
+                "the first parameter of a perf test must be `&mut perfkit::Bencher`",
+            ),
+            (
+                parse_quote!(
+                    fn f(b: &mut Bencher, n: u32) {}
+                ),
+                "the second parameter of a perf test must be `n: usize`",
+            ),
+            (
+                parse_quote!(
+                    #[test]
+                    fn f() {}
+                ),
+                "remove `#[test]`: #[perf_test] already makes this a test",
+            ),
+        ];
+        for (function, expected) in cases {
+            let message = routine_error(function);
+            assert!(message.starts_with(expected), "{message}");
+        }
+    }
+
+    #[test]
+    fn sizes_and_n_go_together() {
+        assert_eq!(
+            test_error(
+                quote!(sizes = [1, 2]),
+                parse_quote!(
+                    fn f(b: &mut Bencher) {}
+                )
+            ),
+            "`sizes` needs a second parameter `n: usize` to pass each size to: write \
+             `fn f(b: &mut perfkit::Bencher, n: usize)`"
+        );
+        assert_eq!(
+            test_error(
+                quote!(),
+                parse_quote!(
+                    fn f(b: &mut Bencher, n: usize) {}
+                )
+            ),
+            "`n` takes each of the `sizes`, but none are given: add `sizes = [1_000, 2_000, \
+             4_000]` or `sizes = \"1000..=64000 x2\"` to #[perf_test(...)]"
+        );
+        let ok = perf_test(
+            &args(quote!(sizes = [1, 2])),
+            parse_quote!(
+                fn f(b: &mut Bencher, n: usize) {}
+            ),
+        )
+        .unwrap();
+        assert_eq!((ok.routine, ok.spec.sizes), (Routine::Sized, vec![1, 2]));
+    }
+
+    #[test]
+    fn an_option_error_and_a_function_error_are_both_reported() {
+        let error = perf_test(
+            &args(quote!(budget = "0s")),
+            parse_quote!(
+                async fn f() {}
+            ),
+        )
+        .expect_err("rejected");
+        let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0], "budget must be greater than zero");
+        assert!(messages[1].starts_with("a perf test cannot be an `async fn`"));
+    }
+}
