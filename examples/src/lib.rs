@@ -1,1 +1,4 @@
-//! The classic optimisation cases.
+//! The classic optimisation playbook, each case as a small real program with a slow and a fast
+//! version, measured by the perf tests in `tests/playbook`.
+
+pub mod duplicates;

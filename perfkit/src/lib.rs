@@ -27,6 +27,8 @@ pub mod stats;
 
 mod runtime;
 
+pub use runtime::{Measurement, Outcome, Settings, execute};
+
 pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;
 pub use spec::Spec;

@@ -1,5 +1,15 @@
 //! Measurement: the clock, the sampling plan, and [`Bencher`].
+//!
+//! This is where perfkit touches the clock; everything downstream ([`crate::stats`],
+//! [`crate::compare`]) works on the [`Samples`] produced here.
 
 mod bencher;
+mod clock;
+mod lock;
+mod plan;
+mod sampler;
 
-pub use bencher::{BatchSize, Bencher, Samples};
+pub use bencher::{Allocations, BatchSize, Bencher, Samples};
+pub use clock::Clock;
+pub use lock::{MeasureLock, lock_path_for};
+pub use plan::{Mode, Plan};

@@ -1,1 +1,9 @@
-//! Human-readable output of results.
+//! Human-readable output: units, and the block a perf test prints.
+//!
+//! Formatting only: values in, strings out. Printing happens in the runtime.
+
+mod text;
+mod units;
+
+pub use text::{ResultBlock, budget_failure};
+pub use units::{format_bytes, format_count, format_ns, format_throughput};

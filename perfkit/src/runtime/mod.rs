@@ -1,0 +1,179 @@
+//! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
+
+mod settings;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use settings::Settings;
+
+use crate::alloc;
+use crate::compare::{BudgetCheck, check_budgets};
+use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
+use crate::report::{ResultBlock, budget_failure};
+use crate::spec::Spec;
+use crate::stats::Summary;
+
+/// The user's function, in one of the three forms `#[perf_test]` accepts.
+#[derive(Debug, Clone, Copy)]
+pub enum Routine {
+    /// `fn()`: the whole body is timed.
+    Plain(fn()),
+    /// `fn(&mut Bencher)`: only what `b.iter(...)` runs is timed.
+    Bencher(fn(&mut Bencher)),
+    /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
+    Sized(fn(&mut Bencher, usize)),
+}
+
+/// One measured size (or the only measurement of an unsized test).
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    /// The input size, for sized tests.
+    pub size: Option<usize>,
+    /// The raw measurement.
+    pub samples: Samples,
+    /// Its statistics.
+    pub summary: Summary,
+    /// Every budget checked against it.
+    pub checks: Vec<BudgetCheck>,
+}
+
+/// What a perf test produced: its measurements and the text it prints.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// One per size; empty in a smoke run.
+    pub measurements: Vec<Measurement>,
+    /// The report (one block per measurement, plus notes).
+    pub text: String,
+    /// The failure message when the test failed (broken budget, misuse).
+    pub failure: Option<String>,
+}
+
+/// Runs one perf test to completion; panics (failing the test) when a budget is broken.
+pub fn run(spec: &Spec, routine: Routine) {
+    let settings = match Settings::from_env(Path::new(spec.manifest_dir)) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let outcome = execute(spec, routine, &settings);
+    print!("{}", outcome.text);
+    if let Some(failure) = outcome.failure {
+        panic!("{failure}");
+    }
+}
+
+/// Runs one perf test under `settings` and returns what it found, without printing or panicking
+/// on a broken budget (a panic in the routine itself still propagates).
+pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+    if settings.mode == Mode::Smoke {
+        smoke(routine, spec.sizes);
+        static SAID: AtomicBool = AtomicBool::new(false);
+        let text = if SAID.swap(true, Ordering::Relaxed) {
+            String::new()
+        } else {
+            format!("perfkit: {}\n", settings.smoke_reason)
+        };
+        return Outcome {
+            text,
+            ..Outcome::default()
+        };
+    }
+
+    let name = spec.benchmark_name();
+    if (spec.max_allocs.is_some() || spec.max_bytes.is_some()) && !alloc::is_installed() {
+        return Outcome {
+            failure: Some(format!(
+                "perf test `{name}` has an allocation budget, but perfkit's counting allocator \
+                 is not installed. Add these two lines to the test crate (e.g. at the top of the \
+                 test file):\n\n{}\n",
+                alloc::HOW_TO_INSTALL
+            )),
+            ..Outcome::default()
+        };
+    }
+
+    let lock = MeasureLock::acquire(&settings.lock_path);
+    let mut outcome = Outcome::default();
+    if let Some(note) = &lock.note {
+        outcome.text.push_str(&format!("perfkit: {note}\n"));
+    }
+    let plan = Plan::new(settings.mode, spec.samples, spec.warmup_ns, spec.time_ns);
+    let sizes: Vec<Option<usize>> = match routine {
+        Routine::Sized(_) => spec.sizes.iter().copied().map(Some).collect(),
+        _ => vec![None],
+    };
+    let mut failures = Vec::new();
+    for size in sizes {
+        let mut b = Bencher::new(plan, settings.mode);
+        call(routine, &mut b, size);
+        let samples = match (b.iter_calls(), b.take_samples()) {
+            (1, Some(samples)) => samples,
+            (calls, _) => {
+                outcome.failure = Some(misuse(name, calls));
+                return outcome;
+            }
+        };
+        let summary = match Summary::new(&samples.times_ns) {
+            Ok(s) => s,
+            Err(e) => {
+                outcome.failure =
+                    Some(format!("perf test `{name}`: its samples are unusable: {e}"));
+                return outcome;
+            }
+        };
+        let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
+        let block = ResultBlock {
+            name,
+            size,
+            summary: &summary,
+            samples: &samples,
+            throughput: spec.throughput,
+            checks: &checks,
+        };
+        outcome.text.push_str(&block.to_string());
+        let failed: Vec<&BudgetCheck> = checks.iter().filter(|c| !c.passed()).collect();
+        if !failed.is_empty() {
+            failures.push(budget_failure(name, size, &failed));
+        }
+        outcome.measurements.push(Measurement {
+            size,
+            samples,
+            summary,
+            checks,
+        });
+    }
+    drop(lock);
+    if !failures.is_empty() {
+        outcome.failure = Some(failures.join("\n"));
+    }
+    outcome
+}
+
+fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
+    match routine {
+        Routine::Plain(f) => b.iter(f),
+        Routine::Bencher(f) => f(b),
+        Routine::Sized(f) => f(b, size.unwrap_or_default()),
+    }
+}
+
+/// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
+/// debug build of an O(n²) routine at the largest size can take minutes.
+fn smoke(routine: Routine, sizes: &[usize]) {
+    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
+    call(routine, &mut b, sizes.iter().copied().min());
+}
+
+fn misuse(name: &str, calls: u32) -> String {
+    if calls == 0 {
+        format!(
+            "perf test `{name}` never called `b.iter(...)` (or `iter_batched`/`iter_custom`): \
+             call one of them once with the code to time"
+        )
+    } else {
+        format!(
+            "perf test `{name}` called `b.iter*` {calls} times: call it once per routine (each \
+             call runs a whole measurement); split the routine into separate perf tests"
+        )
+    }
+}
