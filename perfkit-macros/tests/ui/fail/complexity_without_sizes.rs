@@ -1,0 +1,6 @@
+use perfkit::perf_test;
+
+#[perf_test(complexity = "O(n)")]
+fn dedup() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use perfkit::perf_test;
+
+#[perf_test(budget = "10ms")]
+struct Index;
+
+fn main() {}

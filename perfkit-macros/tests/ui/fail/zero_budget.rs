@@ -1,0 +1,6 @@
+use perfkit::perf_test;
+
+#[perf_test(budget = "0ms")]
+fn search_is_fast() {}
+
+fn main() {}
