@@ -77,7 +77,12 @@ impl fmt::Display for ResultBlock<'_> {
         writeln!(f, "{line}")?;
         for c in self.checks {
             let verdict = if c.passed() {
-                format!("ok   ({:.0}% of budget)", c.usage() * 100.0)
+                let pct = c.usage() * 100.0;
+                if pct > 0.0 && pct < 1.0 {
+                    "ok   (<1% of budget)".to_owned()
+                } else {
+                    format!("ok   ({pct:.0}% of budget)")
+                }
             } else {
                 format!("FAIL ({})", over(c))
             };
