@@ -1,1 +1,67 @@
-//! perfkit's history store (being written).
+//! perfkit's history: every perf test result, remembered and keyed by git commit.
+//!
+//! This crate holds the record model ([`Commit`], [`Testbed`], [`Run`], [`Record`]), the git
+//! keying that says which commit a run measured ([`GitContext`]), and the store that keeps the
+//! results ([`Store`], SQLite by default at `<workspace root>/.perfkit/history.db`). It answers
+//! the questions that history exists for: which [`Baseline`] a run compares against, and how a
+//! benchmark moved along the first-parent history of a branch.
+//!
+//! It is not the measurement or the statistics (that is `perfkit`), and it prints nothing: the
+//! runtime and `cargo perfkit` decide what to say. It depends on no other perfkit crate.
+//!
+//! A perf test run uses it like this:
+//!
+//! ```no_run
+//! use perfkit_store::{
+//!     BaselineQuery, DbLocation, GitContext, Record, Run, Source, Store, StoredSummary, Testbed,
+//! };
+//!
+//! # fn main() -> Result<(), perfkit_store::StoreError> {
+//! let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let git = GitContext::discover(manifest_dir);
+//! let testbed = Testbed::detect("release", "rustc 1.95.0 (59807616e 2026-04-14)");
+//! let mut store = Store::open_location(&DbLocation::from_env(manifest_dir))?;
+//!
+//! // The baseline first, so this run's own results can never be their own baseline.
+//! let query = BaselineQuery::new(&testbed).benchmark("search_is_fast");
+//! let base_rev = std::env::var("PERFKIT_BASELINE").ok();
+//! let baseline = store.baseline_for(&git, base_rev.as_deref(), &query)?;
+//!
+//! let samples = vec![101.0, 99.5, 100.2];
+//! let record = Record::new("search_is_fast", StoredSummary::default(), 1_000, samples);
+//! let run = Run::new(&git, testbed.clone(), "0.1.0", Source::PerfTest);
+//! store.record_run(&run, &[record])?;
+//! # let _ = baseline;
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod backend;
+mod baseline;
+mod error;
+mod git;
+mod ids;
+mod location;
+mod model;
+mod query;
+mod record;
+mod samples;
+mod sqlite;
+mod store;
+mod testbed;
+
+pub use baseline::{Baseline, BaselineQuery, Candidates, PooledSeries, candidates};
+pub use error::StoreError;
+pub use git::{FirstParents, GitContext};
+pub use ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
+pub use location::{DbLocation, default_db_path, workspace_root};
+pub use model::{Commit, Run, Source, Timestamp};
+pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
+pub use record::{
+    Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
+};
+pub use samples::{decode_samples, encode_samples};
+pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
+pub use store::{Recorded, Store};
+pub use testbed::{Machine, Testbed, rustc_version};

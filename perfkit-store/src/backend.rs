@@ -1,0 +1,65 @@
+//! [`Backend`]: the one seam between the store's API and a database.
+//!
+//! Every SQL statement lives behind this trait, so a PostgreSQL backend (for teams that share
+//! history across CI machines) is one more implementation, and callers of
+//! [`Store`](crate::Store) do not change. Baseline *selection* stays above it, in
+//! [`Store::baseline`](crate::Store::baseline): a backend only answers "which of these commits
+//! have results?" and "what are the results at this commit?", so every backend applies the same
+//! rule.
+
+use crate::baseline::{Baseline, BaselineQuery};
+use crate::error::StoreError;
+use crate::ids::{ResultId, RunId};
+use crate::model::Run;
+use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
+use crate::record::{Record, StoredComparison};
+use crate::testbed::Testbed;
+
+/// A place that keeps history. Each write is one transaction: all of it lands, or none.
+pub(crate) trait Backend: Send {
+    /// Records a run and its results; returns the run's id and one id per record, in order.
+    fn record_run(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+    ) -> Result<(RunId, Vec<ResultId>), StoreError>;
+
+    /// Adds results to a run recorded earlier.
+    fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError>;
+
+    /// Stores (or replaces) the comparison made for a result.
+    fn set_comparison(
+        &mut self,
+        result: ResultId,
+        comparison: &StoredComparison,
+    ) -> Result<(), StoreError>;
+
+    /// Every benchmark, by name.
+    fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError>;
+
+    /// Every testbed, by name.
+    fn testbeds(&self) -> Result<Vec<TestbedSummary>, StoreError>;
+
+    /// Every commit with runs, newest author time first.
+    fn commits(&self) -> Result<Vec<CommitSummary>, StoreError>;
+
+    /// One benchmark's results on one testbed; see [`HistoryQuery`].
+    fn history(&self, query: &HistoryQuery<'_>) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// Every result at one commit on one testbed, by benchmark name, size, then run.
+    fn results_at(&self, sha: &str, testbed: &Testbed) -> Result<Vec<HistoryPoint>, StoreError>;
+
+    /// The position in `shas` of the first commit holding clean results that `query` accepts.
+    fn first_with_results(
+        &self,
+        query: &BaselineQuery<'_>,
+        shas: &[String],
+    ) -> Result<Option<usize>, StoreError>;
+
+    /// The pooled clean results at `sha` that `query` accepts; `None` if there are none.
+    fn baseline_at(
+        &self,
+        query: &BaselineQuery<'_>,
+        sha: &str,
+    ) -> Result<Option<Baseline>, StoreError>;
+}

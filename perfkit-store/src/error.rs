@@ -1,0 +1,182 @@
+//! [`StoreError`]: everything that can go wrong while keeping history, each saying what to do.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Why a history operation failed.
+///
+/// Every variant about a database names its path; the ones about a file perfkit refuses to
+/// use also promise that the file was left exactly as it was.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The file exists but is not a SQLite database.
+    #[error(
+        "{path} is not a SQLite database (it does not start with the SQLite header), so it is not \
+         perfkit's history; perfkit left it untouched. Move it away, or set PERFKIT_DB to another path."
+    )]
+    NotSqlite {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The file is a SQLite database that belongs to something else.
+    #[error(
+        "{path} is a SQLite database but not perfkit's history ({found}); perfkit left it \
+         untouched. Move it away, or set PERFKIT_DB to another path."
+    )]
+    NotPerfkit {
+        /// The file.
+        path: PathBuf,
+        /// What identifies it as foreign, e.g. `application_id 0x1234abcd`.
+        found: String,
+    },
+
+    /// The database was written by a newer perfkit whose schema this one does not know.
+    #[error(
+        "{path} has history schema version {found}, but this perfkit-store {crate_version} knows \
+         versions up to {supported}; perfkit left it untouched. Upgrade perfkit, or set PERFKIT_DB \
+         to another path."
+    )]
+    NewerSchema {
+        /// The file.
+        path: PathBuf,
+        /// The schema version found in the file (`PRAGMA user_version`).
+        found: u32,
+        /// The newest schema version this crate knows.
+        supported: u32,
+        /// This crate's version.
+        crate_version: &'static str,
+    },
+
+    /// SQLite reports the file as damaged.
+    #[error(
+        "{path} is damaged ({cause}); perfkit left it untouched. Move it away (`sqlite3 FILE \
+         .recover` may rescue its history), or set PERFKIT_DB to another path."
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's description.
+        cause: String,
+    },
+
+    /// The database or its directory cannot be written.
+    #[error(
+        "cannot write the history database {path}: {cause}. Make that location writable, or set \
+         PERFKIT_DB to a writable path (PERFKIT_RECORD=0 measures without recording)."
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// What refused the write.
+        cause: String,
+    },
+
+    /// `PERFKIT_DB` names a backend this build does not have.
+    #[error(
+        "PERFKIT_DB={url}: PostgreSQL history is not supported yet by this perfkit. Set PERFKIT_DB \
+         to a file path, or unset it to use <workspace root>/.perfkit/history.db."
+    )]
+    Unsupported {
+        /// The URL as given.
+        url: String,
+    },
+
+    /// Other processes kept the database locked for longer than perfkit waits.
+    #[error(
+        "the history database {path} stayed locked by other processes for {waited:?}; perfkit \
+         gave up. Look for a stuck process holding it (`fuser FILE`), then run again."
+    )]
+    Busy {
+        /// The file.
+        path: PathBuf,
+        /// How long perfkit retried.
+        waited: Duration,
+    },
+
+    /// Any other SQLite failure.
+    #[error("history database {path}: {op} failed: {source}")]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// What perfkit was doing.
+        op: &'static str,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A file system operation failed.
+    #[error("{path}: {op} failed: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What perfkit was doing.
+        op: &'static str,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Stored data that this crate cannot read back (for example a samples blob of odd length).
+    #[error("history database {path}: {what}; the file may have been edited by hand")]
+    InvalidData {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        what: String,
+    },
+
+    /// A revision (`PERFKIT_BASELINE`, `--base`) that git cannot resolve to a commit.
+    #[error(
+        "git cannot resolve `{rev}` to a commit ({cause}); use a branch, tag, SHA or HEAD~N that \
+         exists in this clone (fetch it first if it lives on a remote)"
+    )]
+    UnknownRevision {
+        /// The revision as given.
+        rev: String,
+        /// git's description.
+        cause: String,
+    },
+
+    /// Two commits without a common ancestor, so no merge-base to take a baseline from.
+    #[error(
+        "{head} and `{base}` have no common ancestor, so there is no merge-base to compare \
+         against; choose a base revision on the same history"
+    )]
+    NoMergeBase {
+        /// The commit measured.
+        head: String,
+        /// The base revision as given.
+        base: String,
+    },
+
+    /// A git operation needed a repository and there is none.
+    #[error("{what} needs a git repository, and {dir} is not in one")]
+    NoRepository {
+        /// What was asked.
+        what: String,
+        /// Where perfkit looked.
+        dir: PathBuf,
+    },
+
+    /// Any other git failure.
+    #[error("git: {op} failed: {source}")]
+    Git {
+        /// What perfkit was doing.
+        op: String,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+
+    /// A run id that the store does not hold.
+    #[error("history database {path}: there is no run {run}")]
+    UnknownRun {
+        /// The file.
+        path: PathBuf,
+        /// The id asked for.
+        run: i64,
+    },
+}

@@ -1,0 +1,151 @@
+//! The SQLite backend: one file, `<workspace root>/.perfkit/history.db` by default.
+//!
+//! # Locking
+//!
+//! Any number of processes may read and write at once. The file is in WAL mode, so readers
+//! never wait for the writer. Each write is one `BEGIN IMMEDIATE` transaction, taking the
+//! write lock up front, so two writers never deadlock upgrading a read lock. A writer that
+//! finds the lock taken waits (a busy timeout) and then retries with backoff; "database is
+//! locked" reaches the caller only as [`StoreError::Busy`] after a minute of trying.
+//! Migrations run in one `EXCLUSIVE` transaction that re-reads the schema version inside it,
+//! so processes that open a new file at the same moment migrate it once.
+//!
+//! # Compatibility
+//!
+//! The schema version is `PRAGMA user_version`, the length of the append-only
+//! [`migrations`] list; opening an older file migrates it forward. A file whose version is
+//! newer than this crate knows is refused ([`StoreError::NewerSchema`]) and not touched, and
+//! so is any file that is not SQLite or whose `PRAGMA application_id` is not
+//! [`APPLICATION_ID`]: nothing is written to a file before it is known to be perfkit's.
+//!
+//! # Durability
+//!
+//! `synchronous = FULL`: a result is on disk when `record_run` returns, and survives the
+//! process being killed and the machine losing power. A process killed mid-write loses only
+//! the transaction it had not committed; the next open rolls it back.
+//!
+//! # Performance
+//!
+//! The two hot queries are indexed: the results of benchmark B on testbed T by commit
+//! (`results_by_series`), and all results of commit C (`results_by_commit`). Results carry
+//! copies of their run's commit, testbed and dirty flag so that both are answered from an
+//! index without visiting the run. Raw samples are one blob per result (8 bytes a sample).
+
+mod migrations;
+mod open;
+mod read;
+mod retry;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::backend::Backend;
+use crate::baseline::{Baseline, BaselineQuery};
+use crate::error::StoreError;
+use crate::ids::{ResultId, RunId};
+use crate::model::Run;
+use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
+use crate::record::{Record, StoredComparison};
+use crate::testbed::Testbed;
+
+pub use migrations::SCHEMA_VERSION;
+use retry::retry;
+
+/// `PRAGMA application_id` of a perfkit history file: `PFKT` in ASCII.
+pub const APPLICATION_ID: i32 = 0x5046_4B54;
+
+/// A history in one SQLite file.
+pub(crate) struct SqliteBackend {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl SqliteBackend {
+    pub(crate) fn open(path: &Path) -> Result<SqliteBackend, StoreError> {
+        Ok(SqliteBackend {
+            path: path.to_owned(),
+            conn: open::open(path)?,
+        })
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn record_run(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+    ) -> Result<(RunId, Vec<ResultId>), StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "recording a run", || {
+            write::record_run(conn, run, records)
+        })
+    }
+
+    fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "adding results", || {
+            write::add_records(conn, run, records)
+        })
+    }
+
+    fn set_comparison(
+        &mut self,
+        result: ResultId,
+        comparison: &StoredComparison,
+    ) -> Result<(), StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "storing a comparison", || {
+            write::set_comparison(conn, result, comparison)
+        })
+    }
+
+    fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {
+        retry(&self.path, "listing benchmarks", || {
+            read::benchmarks(&self.conn)
+        })
+    }
+
+    fn testbeds(&self) -> Result<Vec<TestbedSummary>, StoreError> {
+        retry(&self.path, "listing testbeds", || {
+            read::testbeds(&self.conn)
+        })
+    }
+
+    fn commits(&self) -> Result<Vec<CommitSummary>, StoreError> {
+        retry(&self.path, "listing commits", || read::commits(&self.conn))
+    }
+
+    fn history(&self, query: &HistoryQuery<'_>) -> Result<Vec<HistoryPoint>, StoreError> {
+        retry(&self.path, "reading history", || {
+            read::history(&self.conn, query)
+        })
+    }
+
+    fn results_at(&self, sha: &str, testbed: &Testbed) -> Result<Vec<HistoryPoint>, StoreError> {
+        retry(&self.path, "reading a commit's results", || {
+            read::results_at(&self.conn, sha, testbed)
+        })
+    }
+
+    fn first_with_results(
+        &self,
+        query: &BaselineQuery<'_>,
+        shas: &[String],
+    ) -> Result<Option<usize>, StoreError> {
+        retry(&self.path, "searching for a baseline", || {
+            read::first_with_results(&self.conn, query, shas)
+        })
+    }
+
+    fn baseline_at(
+        &self,
+        query: &BaselineQuery<'_>,
+        sha: &str,
+    ) -> Result<Option<Baseline>, StoreError> {
+        retry(&self.path, "reading a baseline", || {
+            read::baseline_at(&self.conn, query, sha)
+        })
+    }
+}

@@ -1,0 +1,166 @@
+//! [`Store`]: the history API used by the perf test runtime and by `cargo perfkit`.
+//!
+//! The promises each backend keeps (locking, compatibility, durability, performance) are
+//! stated in the SQLite backend's module doc, the only backend so far.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::backend::Backend;
+use crate::baseline::{Baseline, BaselineQuery, candidates};
+use crate::error::StoreError;
+use crate::git::GitContext;
+use crate::ids::{ResultId, RunId};
+use crate::location::DbLocation;
+use crate::model::Run;
+use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
+use crate::record::{Record, StoredComparison};
+use crate::sqlite::SqliteBackend;
+use crate::testbed::Testbed;
+
+/// How many candidate commits one query asks about: enough that a baseline a few commits back
+/// costs one query, few enough that a long walk never binds thousands of parameters at once.
+const CANDIDATE_CHUNK: usize = 256;
+
+/// The history database.
+pub struct Store {
+    location: DbLocation,
+    backend: Box<dyn Backend>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The ids a recorded run received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The run.
+    pub run: RunId,
+    /// One id per record, in the order given.
+    pub results: Vec<ResultId>,
+}
+
+impl Store {
+    /// Opens (creating it and its directory if needed) the SQLite history at `path`.
+    ///
+    /// A file that is not perfkit's history, is damaged, or has a newer schema is refused
+    /// with an error naming it, and is left byte for byte as it was.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            location: DbLocation::Sqlite(path.to_owned()),
+            backend: Box::new(SqliteBackend::open(path)?),
+        })
+    }
+
+    /// Opens the history at `location` (see [`DbLocation::from_env`]).
+    pub fn open_location(location: &DbLocation) -> Result<Store, StoreError> {
+        match location {
+            DbLocation::Sqlite(path) => Store::open(path),
+            DbLocation::Postgres(url) => Err(StoreError::Unsupported { url: url.clone() }),
+        }
+    }
+
+    /// Where this store is.
+    pub fn location(&self) -> &DbLocation {
+        &self.location
+    }
+
+    /// Records a run with all its results, in one transaction.
+    ///
+    /// Waits (with retries) while other processes write; never returns "database is locked"
+    /// unless they hold it for a minute.
+    pub fn record_run(&mut self, run: &Run, records: &[Record]) -> Result<Recorded, StoreError> {
+        let (run, results) = self.backend.record_run(run, records)?;
+        Ok(Recorded { run, results })
+    }
+
+    /// Adds results to a run recorded earlier (a process that records test by test), in one
+    /// transaction.
+    pub fn add_records(
+        &mut self,
+        run: RunId,
+        records: &[Record],
+    ) -> Result<Vec<ResultId>, StoreError> {
+        self.backend.add_records(run, records)
+    }
+
+    /// Stores the comparison made for a result, replacing any earlier one.
+    pub fn set_comparison(
+        &mut self,
+        result: ResultId,
+        comparison: &StoredComparison,
+    ) -> Result<(), StoreError> {
+        self.backend.set_comparison(result, comparison)
+    }
+
+    /// Every benchmark with its sizes and result count, by name.
+    pub fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {
+        self.backend.benchmarks()
+    }
+
+    /// Every testbed with its run and result counts, by name.
+    pub fn testbeds(&self) -> Result<Vec<TestbedSummary>, StoreError> {
+        self.backend.testbeds()
+    }
+
+    /// Every commit measured, with run and result counts, newest author time first.
+    pub fn commits(&self) -> Result<Vec<CommitSummary>, StoreError> {
+        self.backend.commits()
+    }
+
+    /// A benchmark's results on a testbed, along the commits given (e.g. first-parent order)
+    /// or by commit time; see [`HistoryQuery`].
+    pub fn history(&self, query: &HistoryQuery<'_>) -> Result<Vec<HistoryPoint>, StoreError> {
+        self.backend.history(query)
+    }
+
+    /// Every result (clean and dirty) at commit `sha` on `testbed`.
+    pub fn results_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+    ) -> Result<Vec<HistoryPoint>, StoreError> {
+        self.backend.results_at(sha, testbed)
+    }
+
+    /// The baseline among `candidates` (commit SHAs, nearest first): the first with clean
+    /// results that `query` accepts, all its runs pooled; `None` when no candidate has any.
+    ///
+    /// [`candidates`](crate::candidates) lists them by DESIGN.md's rule; [`Store::baseline_for`]
+    /// does both steps.
+    pub fn baseline(
+        &self,
+        query: &BaselineQuery<'_>,
+        candidates: impl IntoIterator<Item = String>,
+    ) -> Result<Option<Baseline>, StoreError> {
+        let mut candidates = candidates.into_iter();
+        loop {
+            let chunk: Vec<String> = candidates.by_ref().take(CANDIDATE_CHUNK).collect();
+            if chunk.is_empty() {
+                return Ok(None);
+            }
+            if let Some(i) = self.backend.first_with_results(query, &chunk)? {
+                return self.backend.baseline_at(query, &chunk[i]);
+            }
+        }
+    }
+
+    /// The baseline for the run that `git` describes, with an optional explicit base revision
+    /// (`PERFKIT_BASELINE`); see the rule in [`Baseline`]'s module.
+    ///
+    /// Ask before recording the run, or exclude it with [`BaselineQuery::excluding`], so that
+    /// its own results never become its baseline.
+    pub fn baseline_for(
+        &self,
+        git: &GitContext,
+        base: Option<&str>,
+        query: &BaselineQuery<'_>,
+    ) -> Result<Option<Baseline>, StoreError> {
+        self.baseline(query, candidates(git, base)?)
+    }
+}

@@ -1,0 +1,1 @@
+//! The store integration tests (being written).
