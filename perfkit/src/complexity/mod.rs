@@ -21,10 +21,10 @@
 //!    exactly when their BICs differ by at most this margin.
 //!
 //! Google Benchmark fits time = b·g(n) through the origin and takes the smallest RMS. Without
-//! an intercept, overhead bends every curve, and without a penalty or margin, noise decides
-//! between neighbouring classes: a flat series whose sizes span a narrow range of log n is read
-//! as O(log n) whenever noise tilts it upward. The tests in this module measure both methods on
-//! the same synthetic series.
+//! an intercept, a fixed cost flattens every curve, so O(n) with a large set-up reads as
+//! O(log n); and without a penalty or margin, noise decides between neighbouring classes, so a
+//! flat series whose sizes span a narrow range of log n reads as O(log n) whenever the noise
+//! tilts upward. `tests/google_benchmark.rs` runs both methods on the same synthetic series.
 //!
 //! ```
 //! use perfkit::complexity::{Complexity, Point, fit};

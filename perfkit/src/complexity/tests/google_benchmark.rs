@@ -28,15 +28,44 @@ fn google_benchmark_fit(points: &[Point]) -> Complexity {
     best.0
 }
 
-/// How many of `seeds` noisy series each method misreads: (Google Benchmark, perfkit).
-fn misreads(truth: Truth, sizes: &[usize], noise: f64, seeds: u64) -> (usize, usize) {
-    let (mut gb, mut ours) = (0, 0);
+/// What each method misread `seeds` noisy series of `truth` as: (Google Benchmark, perfkit).
+fn misreads(
+    truth: Truth,
+    sizes: &[usize],
+    noise: f64,
+    seeds: u64,
+) -> (Vec<Complexity>, Vec<Complexity>) {
+    let (mut gb, mut ours) = (Vec::new(), Vec::new());
     for seed in 0..seeds {
         let points = truth.measure(sizes, noise, seed);
-        gb += usize::from(google_benchmark_fit(&points) != truth.class);
-        ours += usize::from(fit(&points).unwrap().best != truth.class);
+        gb.extend(Some(google_benchmark_fit(&points)).filter(|&c| c != truth.class));
+        ours.extend(Some(fit(&points).unwrap().best).filter(|&c| c != truth.class));
     }
+    println!(
+        "{} + {} ns, sizes {}..{}, {:.0}% noise, {seeds} seeds: Google Benchmark wrong {} ({}), \
+         perfkit wrong {} ({})",
+        truth.class,
+        truth.overhead,
+        sizes[0],
+        sizes[sizes.len() - 1],
+        noise * 100.0,
+        gb.len(),
+        names(&gb),
+        ours.len(),
+        names(&ours),
+    );
     (gb, ours)
+}
+
+/// "O(log n) ×3, O(n) ×1": how often each class was read.
+fn names(classes: &[Complexity]) -> String {
+    Complexity::ALL
+        .iter()
+        .map(|c| (c, classes.iter().filter(|&x| x == c).count()))
+        .filter(|&(_, count)| count > 0)
+        .map(|(c, count)| format!("{c} ×{count}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[test]
@@ -63,10 +92,8 @@ fn google_benchmark_reads_noisy_constant_time_as_logarithmic() {
         coefficient: 0.0,
     };
     let (gb, ours) = misreads(truth, &doubling(1 << 20, 5), 0.10, SEEDS);
-    println!(
-        "O(1), 1M..16M, 10% noise: Google Benchmark wrong {gb}/{SEEDS}, perfkit wrong {ours}/{SEEDS}"
-    );
-    assert_eq!((gb, ours), (22, 2));
+    assert_eq!((gb.len(), ours.len()), (22, 2));
+    assert!(gb.iter().all(|&c| c == Complexity::Logarithmic));
 }
 
 /// Without an intercept, a large fixed cost flattens an O(n) curve towards O(log n): here a
@@ -79,8 +106,19 @@ fn google_benchmark_reads_linear_with_overhead_as_logarithmic() {
         coefficient: 1.0,
     };
     let (gb, ours) = misreads(truth, &doubling(1_000, 7), 0.05, SEEDS);
-    println!(
-        "O(n) + 20 µs, 1k..64k, 5% noise: Google Benchmark wrong {gb}/{SEEDS}, perfkit wrong {ours}/{SEEDS}"
-    );
-    assert_eq!((gb, ours), (27, 2));
+    assert_eq!((gb.len(), ours.len()), (27, 2));
+    assert!(gb.iter().all(|&c| c == Complexity::Logarithmic));
+}
+
+/// Where the origin fit is right, the intercept and the extra parameter cost nothing: a flat
+/// series over 1k–64k spans log₂ n from 10 to 16, too steep a curve for noise to imitate.
+#[test]
+fn both_read_constant_time_over_a_wide_range_of_log_n() {
+    let truth = Truth {
+        class: Complexity::Constant,
+        overhead: 100.0,
+        coefficient: 0.0,
+    };
+    let (gb, ours) = misreads(truth, &doubling(1_000, 7), 0.05, SEEDS);
+    assert_eq!((gb.len(), ours.len()), (0, 0));
 }
