@@ -6,15 +6,18 @@
 //!
 //! 1. **Fit every class.** For each class with model function g(n) (see
 //!    [`Complexity::growth`]), fit time = a + b·g(n) by weighted least squares with weights
-//!    1/se² and a ≥ 0, b ≥ 0; O(1) is time = a. The intercept a absorbs constant overhead, so a
-//!    routine with a large fixed cost is not pushed towards a flatter class at small sizes.
+//!    1/se² (equal weights if any se is 0) and a ≥ 0, b ≥ 0; O(1) is time = a. The intercept a
+//!    absorbs constant overhead, so a routine with a large fixed cost is not pushed towards a
+//!    flatter class at small sizes.
 //!    O(2ⁿ) competes only when every size is at most [`EXPONENTIAL_MAX_N`].
 //! 2. **Score each fit** with the BIC, N ln(WRSS/N) + k ln N (N points; k = 2 for O(1), 3
 //!    otherwise: overhead, coefficient and the noise scale, which is estimated from the
 //!    residuals, so only the ratios of the standard errors matter and scaling all times by a
 //!    constant changes nothing).
 //! 3. **Only real growth counts.** A class other than O(1) is eligible only if its fitted time
-//!    rises by at least [`MIN_RISE`] (20%) from the smallest to the largest size.
+//!    rises by at least [`MIN_RISE`] (20%) from the smallest to the largest size. With six or
+//!    seven sizes, noise alone lets some gentle curve beat a constant by the BIC margin in a few
+//!    percent of flat series; a real growth class over a useful range of sizes rises far more.
 //! 4. **Prefer the simpler class.** The result is the simplest eligible class whose BIC is
 //!    within [`BIC_MARGIN`] (6) of the lowest eligible BIC: a steeper class must fit *strongly*
 //!    better (Bayes factor ≳ 20) than every simpler one. Two classes "fit about equally well"
