@@ -1,0 +1,333 @@
+//! [`Comparison`] of new samples with their baseline, and the [`Verdict`] it leads to.
+//!
+//! The change is measured on the log scale (Welch's t-test on log-times, [`log_welch`]), so it
+//! reads as a ratio of geometric means with a confidence interval. A [`VerdictRule`] turns
+//! ratio and p-value into a verdict; [`control_fdr`] re-decides a set of comparisons on
+//! Benjamini–Hochberg q-values when many benchmarks are judged at once.
+
+use std::fmt;
+
+use crate::stats::{Interval, TestError, benjamini_hochberg, log_welch};
+
+/// What a comparison with the baseline concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Significantly slower, by at least the threshold.
+    Regression,
+    /// Significantly faster, by at least the threshold.
+    Improvement,
+    /// Neither: no significant change, or one smaller than the threshold.
+    Unchanged,
+    /// No baseline to compare with (a benchmark this run adds).
+    New,
+    /// The baseline has this benchmark but this run does not.
+    Missing,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Verdict::Regression => "regression",
+            Verdict::Improvement => "improvement",
+            Verdict::Unchanged => "unchanged",
+            Verdict::New => "new",
+            Verdict::Missing => "missing",
+        })
+    }
+}
+
+/// When a change counts: significance level and minimum size.
+///
+/// With `ratio = geomean(new) / geomean(baseline)` and `p` the two-sided p-value (or the
+/// q-value, after [`control_fdr`]):
+///
+/// - [`Verdict::Regression`] when `p < alpha` and `ratio >= 1 + threshold`;
+/// - [`Verdict::Improvement`] when `p < alpha` and `ratio <= 1 / (1 + threshold)`;
+/// - [`Verdict::Unchanged`] otherwise (including a NaN p or ratio).
+///
+/// The size test uses the point estimate, not a CI bound: the p-value already says whether
+/// the change is real, the point estimate whether it is big enough to matter. Improvement is
+/// the mirror image on the log scale, so with the default 5% a regression is at least 5%
+/// slower and an improvement at least 4.76% faster (1/1.05): a change and its undoing are
+/// judged alike. A threshold of 0 makes every significant change count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VerdictRule {
+    /// Significance level per test: a change is significant when p < alpha. Default 0.01.
+    pub alpha: f64,
+    /// Minimum change that matters, as a fraction: 0.05 is 5%. Default 0.05.
+    pub threshold: f64,
+}
+
+impl Default for VerdictRule {
+    fn default() -> VerdictRule {
+        VerdictRule {
+            alpha: 0.01,
+            threshold: 0.05,
+        }
+    }
+}
+
+impl VerdictRule {
+    /// The verdict for a change of `ratio` (new / baseline) with p-value (or q-value) `p`.
+    ///
+    /// ```
+    /// use perfkit::compare::{Verdict, VerdictRule};
+    /// let rule = VerdictRule::default();
+    /// assert_eq!(rule.decide(1.07, 0.001), Verdict::Regression);
+    /// assert_eq!(rule.decide(1.07, 0.02), Verdict::Unchanged); // not significant at 1%
+    /// assert_eq!(rule.decide(1.03, 1e-9), Verdict::Unchanged); // real, but under 5%
+    /// assert_eq!(rule.decide(0.90, 0.001), Verdict::Improvement);
+    /// ```
+    pub fn decide(&self, ratio: f64, p: f64) -> Verdict {
+        let slower = 1.0 + self.threshold;
+        // Written so that a NaN p or ratio falls through to Unchanged.
+        let significant = p < self.alpha;
+        if significant && ratio >= slower {
+            Verdict::Regression
+        } else if significant && ratio <= 1.0 / slower {
+            Verdict::Improvement
+        } else {
+            Verdict::Unchanged
+        }
+    }
+}
+
+/// New samples compared with their baseline's samples.
+///
+/// Its `verdict` is always [`Verdict::Regression`], [`Verdict::Improvement`] or
+/// [`Verdict::Unchanged`]; [`Verdict::New`] and [`Verdict::Missing`] belong to benchmarks that
+/// have only one side, for which there is no `Comparison`.
+///
+/// Displays as one line: `+7.2% [+4.1%, +10.4%]  p=0.0003  regression`, with `q=...` after
+/// the p-value once [`control_fdr`] has set it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// `geomean(new) / geomean(baseline)`: 1.072 reads "7.2% slower".
+    pub ratio: f64,
+    /// 95% confidence interval of `ratio`.
+    pub ratio_ci: Interval,
+    /// Two-sided p-value of Welch's t-test on log-times.
+    pub p: f64,
+    /// Benjamini–Hochberg q-value across the comparisons judged together, once
+    /// [`control_fdr`] has computed it.
+    pub q: Option<f64>,
+    /// The verdict, on `q` when it is set and on `p` otherwise.
+    pub verdict: Verdict,
+}
+
+impl Comparison {
+    /// Compares `new` samples (per-iteration times) with the `baseline`'s, and decides by
+    /// `rule` on the p-value.
+    ///
+    /// ```
+    /// use perfkit::compare::{Comparison, Verdict, VerdictRule};
+    /// let base = [100.0, 101.0, 99.0, 100.5, 99.5, 100.2, 99.8, 100.1];
+    /// let new: Vec<f64> = base.iter().map(|t| t * 1.10).collect();
+    /// let c = Comparison::new(&base, &new, &VerdictRule::default())?;
+    /// assert_eq!(c.verdict, Verdict::Regression);
+    /// assert!((c.ratio - 1.10).abs() < 1e-12);
+    /// # Ok::<(), perfkit::stats::TestError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::stats::log_welch_at`]: a side with fewer than 2 samples, or a sample that is
+    /// not a finite positive number.
+    pub fn new(baseline: &[f64], new: &[f64], rule: &VerdictRule) -> Result<Comparison, TestError> {
+        let test = log_welch(baseline, new)?;
+        Ok(Comparison {
+            ratio: test.ratio,
+            ratio_ci: test.ratio_ci,
+            p: test.test.p,
+            q: None,
+            verdict: rule.decide(test.ratio, test.test.p),
+        })
+    }
+
+    /// The relative change, `ratio - 1`: 0.072 for 7.2% slower, negative when faster.
+    pub fn change(&self) -> f64 {
+        self.ratio - 1.0
+    }
+}
+
+/// Controls the false discovery rate across `comparisons` judged together: sets each one's
+/// `q` to its Benjamini–Hochberg q-value and re-decides its verdict by `rule` on q instead
+/// of p. Among the regressions and improvements reported, the expected share of false ones
+/// is then below `rule.alpha`.
+///
+/// ```
+/// use perfkit::compare::{Comparison, Verdict, VerdictRule, control_fdr};
+/// use perfkit::stats::Interval;
+/// let rule = VerdictRule::default();
+/// let judged = |ratio: f64, p: f64| Comparison {
+///     ratio,
+///     ratio_ci: Interval::point(ratio),
+///     p,
+///     q: None,
+///     verdict: rule.decide(ratio, p),
+/// };
+/// let mut all = vec![judged(1.2, 0.004), judged(1.0, 0.8), judged(1.0, 0.9)];
+/// assert_eq!(all[0].verdict, Verdict::Regression);
+/// control_fdr(&mut all, &rule);
+/// // 0.004 alone is significant at 1%; as the best of three it gets q = 0.012, which is not.
+/// assert_eq!(all[0].q, Some(0.012));
+/// assert_eq!(all[0].verdict, Verdict::Unchanged);
+/// ```
+pub fn control_fdr(comparisons: &mut [Comparison], rule: &VerdictRule) {
+    let p: Vec<f64> = comparisons.iter().map(|c| c.p).collect();
+    for (c, q) in comparisons.iter_mut().zip(benjamini_hochberg(&p)) {
+        c.q = Some(q);
+        c.verdict = rule.decide(c.ratio, q);
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = |ratio: f64| format!("{:+.1}%", (ratio - 1.0) * 100.0);
+        write!(
+            f,
+            "{} [{}, {}]  p={}",
+            pct(self.ratio),
+            pct(self.ratio_ci.lower),
+            pct(self.ratio_ci.upper),
+            Probability(self.p)
+        )?;
+        if let Some(q) = self.q {
+            write!(f, " q={}", Probability(q))?;
+        }
+        write!(f, "  {}", self.verdict)
+    }
+}
+
+/// A p- or q-value written for people: four decimals down to 0.0001, then scientific.
+struct Probability(f64);
+
+impl fmt::Display for Probability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0.0 => f.write_str("0"),
+            p if p >= 1e-4 => write!(f, "{p:.4}"),
+            p => write!(f, "{p:.1e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Synthetic per-iteration times around 1000 ns with a few percent of spread: a fixed
+    /// pattern, so the tests do not depend on a random generator.
+    fn baseline() -> Vec<f64> {
+        (0..30)
+            .map(|i| 1000.0 + f64::from((i * 37) % 41) - 20.0)
+            .collect()
+    }
+
+    fn times(x: &[f64], factor: f64) -> Vec<f64> {
+        x.iter().map(|t| t * factor).collect()
+    }
+
+    fn compare(factor: f64) -> Comparison {
+        let base = baseline();
+        // Rotated, so new is not an exact multiple of base sample by sample.
+        let mut new = times(&base, factor);
+        new.rotate_left(1);
+        Comparison::new(&base, &new, &VerdictRule::default()).unwrap()
+    }
+
+    #[test]
+    fn verdicts_on_synthetic_samples() {
+        assert_eq!(compare(1.10).verdict, Verdict::Regression);
+        assert_eq!(compare(0.90).verdict, Verdict::Improvement);
+        assert_eq!(compare(1.0).verdict, Verdict::Unchanged);
+        // Real changes, but under the 5% threshold.
+        for small in [1.02, 0.98] {
+            let c = compare(small);
+            assert!(c.p < 1e-6, "{c}");
+            assert_eq!(c.verdict, Verdict::Unchanged);
+        }
+    }
+
+    #[test]
+    fn a_big_but_noisy_change_is_not_significant() {
+        let base = [100.0, 180.0, 60.0];
+        let new = [150.0, 90.0, 200.0];
+        let c = Comparison::new(&base, &new, &VerdictRule::default()).unwrap();
+        assert!(c.ratio > 1.2 && c.p > 0.01);
+        assert_eq!(c.verdict, Verdict::Unchanged);
+    }
+
+    #[test]
+    fn threshold_is_inclusive_and_symmetric_on_the_log_scale() {
+        let rule = VerdictRule {
+            alpha: 0.01,
+            threshold: 0.05,
+        };
+        assert_eq!(rule.decide(1.05, 0.001), Verdict::Regression);
+        assert_eq!(rule.decide(1.0499, 0.001), Verdict::Unchanged);
+        assert_eq!(rule.decide(1.0 / 1.05, 0.001), Verdict::Improvement);
+        assert_eq!(rule.decide(0.953, 0.001), Verdict::Unchanged);
+        assert_eq!(rule.decide(2.0, 0.01), Verdict::Unchanged); // p must be below alpha
+        assert_eq!(rule.decide(2.0, f64::NAN), Verdict::Unchanged);
+        let any = VerdictRule {
+            threshold: 0.0,
+            ..rule
+        };
+        assert_eq!(any.decide(1.0001, 0.001), Verdict::Regression);
+    }
+
+    #[test]
+    fn fdr_can_only_withdraw_verdicts() {
+        let rule = VerdictRule::default();
+        let base = baseline();
+        let mut all: Vec<Comparison> = [1.10, 0.90, 1.0, 1.0, 1.0]
+            .iter()
+            .map(|&k| {
+                let mut new = times(&base, k);
+                new.rotate_left(3);
+                Comparison::new(&base, &new, &rule).unwrap()
+            })
+            .collect();
+        let before: Vec<Verdict> = all.iter().map(|c| c.verdict).collect();
+        control_fdr(&mut all, &rule);
+        for (c, v) in all.iter().zip(before) {
+            let q = c.q.unwrap();
+            assert!(q >= c.p);
+            assert!(c.verdict == v || c.verdict == Verdict::Unchanged);
+        }
+        assert_eq!(all[0].verdict, Verdict::Regression);
+        assert_eq!(all[1].verdict, Verdict::Improvement);
+    }
+
+    #[test]
+    fn one_line_format() {
+        let c = Comparison {
+            ratio: 1.072,
+            ratio_ci: Interval {
+                lower: 1.041,
+                upper: 1.104,
+            },
+            p: 0.0003,
+            q: None,
+            verdict: Verdict::Regression,
+        };
+        assert_eq!(c.to_string(), "+7.2% [+4.1%, +10.4%]  p=0.0003  regression");
+        let c = Comparison {
+            ratio: 0.9,
+            ratio_ci: Interval {
+                lower: 0.85,
+                upper: 0.95,
+            },
+            p: 3.2e-12,
+            q: Some(0.02),
+            verdict: Verdict::Unchanged,
+        };
+        assert_eq!(
+            c.to_string(),
+            "-10.0% [-15.0%, -5.0%]  p=3.2e-12 q=0.0200  unchanged"
+        );
+        assert_eq!(Probability(0.0).to_string(), "0");
+        assert_eq!(format!("{:>12}|", Verdict::Missing), "     missing|");
+    }
+}
