@@ -1,1 +1,15 @@
-//! The store integration tests (being written).
+//! perfkit-store's integration tests: one binary, a module per topic.
+//!
+//! Tests that need other processes (concurrent writers, a writer killed mid-transaction, a
+//! user without write permission) re-run this binary with `PERFKIT_STORE_TEST_CHILD` set; see
+//! `child`.
+
+mod child;
+mod concurrency;
+mod crash;
+mod figures;
+mod git;
+mod open;
+mod queries;
+mod roundtrip;
+mod support;

@@ -1,0 +1,139 @@
+//! Figures (ignored by default; run with
+//! `cargo test -p perfkit-store --release --test store -- --ignored --nocapture figures`).
+//!
+//! Not assertions: numbers for the record, measured on a store of 10,000 commits x 100
+//! benchmarks with 100 samples each (1,000,000 results). Set `PERFKIT_FIGURES_DIR` to keep
+//! the database somewhere other than a temporary directory.
+
+use std::time::{Duration, Instant};
+
+use perfkit_store::{BaselineQuery, HistoryQuery, Store};
+
+use crate::support::{fake_commit, record, run_at, testbed};
+
+const COMMITS: u64 = 10_000;
+const BENCHMARKS: u64 = 100;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let out = f();
+    (start.elapsed(), out)
+}
+
+#[test]
+#[ignore = "takes minutes; run for the figures"]
+fn figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("PERFKIT_FIGURES_DIR").map_or(tmp.path().to_owned(), Into::into);
+    let tb = testbed();
+
+    // Recording one result of 100 samples, one transaction each, into a small store.
+    let small = dir.join("small.db");
+    let _ = std::fs::remove_file(&small);
+    let mut store = Store::open(&small).unwrap();
+    let times: Vec<Duration> = (0..200)
+        .map(|i| {
+            let run = run_at(Some(fake_commit(i)), false, &tb);
+            let r = record("one", i);
+            time(|| store.record_run(&run, &[r]).unwrap()).0
+        })
+        .collect();
+    println!(
+        "record one result (100 samples), median of 200: {:?}",
+        median(times)
+    );
+
+    // The big store: one run of 100 results per commit, one transaction per commit.
+    let big = dir.join("big.db");
+    let _ = std::fs::remove_file(&big);
+    let mut store = Store::open(&big).unwrap();
+    let (build, ()) = time(|| {
+        for c in 0..COMMITS {
+            let records: Vec<_> = (0..BENCHMARKS)
+                .map(|b| record(&format!("bench/{b:03}"), c * 1000 + b))
+                .collect();
+            store
+                .record_run(&run_at(Some(fake_commit(c)), false, &tb), &records)
+                .unwrap();
+        }
+    });
+    println!(
+        "build {COMMITS} commits x {BENCHMARKS} benchmarks ({} results, one transaction per \
+         commit): {build:?}",
+        COMMITS * BENCHMARKS
+    );
+    // A benchmark measured only at the oldest commit: the worst case for a baseline search.
+    store
+        .record_run(
+            &run_at(Some(fake_commit(0)), false, &tb),
+            &[record("rare", 1)],
+        )
+        .unwrap();
+
+    let shas: Vec<String> = (0..COMMITS).rev().map(|i| fake_commit(i).sha).collect();
+    let history = |samples: bool| {
+        let mut q = HistoryQuery::new("bench/042", &tb).along(&shas);
+        q.include_samples = samples;
+        let times: Vec<_> = (0..5)
+            .map(|_| {
+                let (t, points) = time(|| store.history(&q).unwrap());
+                assert_eq!(points.len() as u64, COMMITS);
+                t
+            })
+            .collect();
+        median(times)
+    };
+    println!(
+        "history of one benchmark along 10,000 first-parent commits, with samples: {:?}",
+        history(true)
+    );
+    println!("  the same without samples: {:?}", history(false));
+    let times: Vec<_> = (0..5)
+        .map(|_| time(|| store.history(&HistoryQuery::new("bench/042", &tb)).unwrap()).0)
+        .collect();
+    println!(
+        "history of one benchmark by commit time (no SHA list): {:?}",
+        median(times)
+    );
+
+    let baseline = |query: BaselineQuery<'_>| {
+        let times: Vec<_> = (0..20)
+            .map(|_| {
+                let (t, b) = time(|| store.baseline(&query, shas[1..].iter().cloned()).unwrap());
+                assert!(b.is_some());
+                t
+            })
+            .collect();
+        median(times)
+    };
+    println!(
+        "baseline of one benchmark (nearest ancestor has it): {:?}",
+        baseline(BaselineQuery::new(&tb).benchmark("bench/042"))
+    );
+    println!(
+        "baseline of all 100 benchmarks (pooled): {:?}",
+        baseline(BaselineQuery::new(&tb))
+    );
+    println!(
+        "baseline of a benchmark found only 9,999 commits back: {:?}",
+        baseline(BaselineQuery::new(&tb).benchmark("rare"))
+    );
+
+    drop(store);
+    let conn = rusqlite::Connection::open(&big).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    let bytes = std::fs::metadata(&big).unwrap().len();
+    println!(
+        "database size: {:.1} MiB for {} results = {:.0} bytes per result (100 samples = 800 bytes raw)",
+        bytes as f64 / (1024.0 * 1024.0),
+        COMMITS * BENCHMARKS + 1,
+        bytes as f64 / (COMMITS * BENCHMARKS + 1) as f64
+    );
+}

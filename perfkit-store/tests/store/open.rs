@@ -1,0 +1,193 @@
+//! Opening: what is not perfkit's history is refused by name and left untouched; a location
+//! that cannot be written says so; migrating is idempotent.
+
+use std::path::Path;
+
+use perfkit_store::{APPLICATION_ID, DbLocation, SCHEMA_VERSION, Store, StoreError};
+
+use crate::support::{child, record, run_at, temp_store, testbed};
+
+/// Opens `path`, expecting a refusal, and checks the file kept every byte and got no WAL.
+fn refused(path: &Path) -> StoreError {
+    let before = std::fs::read(path).unwrap();
+    let err = Store::open(path).expect_err("the file should be refused");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "the file was modified"
+    );
+    let wal = path.with_extension("db-wal");
+    assert!(!wal.exists(), "a WAL was created beside the refused file");
+    let message = err.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("untouched"), "{message}");
+    err
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    std::fs::write(&path, "these are my notes, not a database\n".repeat(100)).unwrap();
+    let err = refused(&path);
+    assert!(matches!(err, StoreError::NotSqlite { .. }), "{err:?}");
+}
+
+#[test]
+fn a_damaged_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    let mut bytes = b"SQLite format 3\0".to_vec();
+    bytes.extend(std::iter::repeat_n(0xA5, 4096));
+    std::fs::write(&path, bytes).unwrap();
+    let err = refused(&path);
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
+    drop(conn);
+    let err = refused(&path);
+    assert!(
+        matches!(&err, StoreError::NotPerfkit { found, .. } if found.contains("no application_id")),
+        "{err:?}"
+    );
+
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("PRAGMA application_id = 1234;").unwrap();
+    drop(conn);
+    let err = refused(&other);
+    assert!(
+        matches!(&err, StoreError::NotPerfkit { found, .. } if found.contains("0x000004d2")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched_naming_both_versions() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .record_run(&run_at(None, false, &testbed()), &[record("a", 1)])
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    // Fold the WAL into the file and drop it, so the bytes compared are the whole database.
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let err = refused(&path);
+    match &err {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!((*found, *supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+        }
+        other => panic!("{other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("version {}", SCHEMA_VERSION + 1)),
+        "{message}"
+    );
+    assert!(message.contains("Upgrade perfkit"), "{message}");
+}
+
+#[test]
+fn opening_twice_migrates_once_and_keeps_the_data() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .record_run(&run_at(None, false, &testbed()), &[record("a", 1)])
+        .unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.benchmarks().unwrap()[0].results, 1);
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (app, version): (i32, u32) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((app, version), (APPLICATION_ID, SCHEMA_VERSION));
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn an_empty_file_becomes_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.db");
+    std::fs::write(&path, "").unwrap();
+    Store::open(&path).unwrap();
+}
+
+#[test]
+fn a_postgres_url_is_not_supported_yet() {
+    let location = DbLocation::from_setting(Some("postgres://ci@db/perf"), Path::new("/"));
+    let err = Store::open_location(&location).unwrap_err();
+    assert!(matches!(err, StoreError::Unsupported { .. }), "{err:?}");
+    assert!(err.to_string().contains("not supported yet"), "{err}");
+}
+
+/// Runs the `open` child against `db`, as an unprivileged user when this process may write
+/// where permissions say it may not (root may write anywhere).
+fn open_without_privileges(db: &Path, privileged: bool) -> String {
+    let mut cmd = child("open");
+    cmd.env("DB", db);
+    if privileged {
+        std::os::unix::process::CommandExt::uid(&mut cmd, 65534);
+        std::os::unix::process::CommandExt::gid(&mut cmd, 65534);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|l| l.split("@@").nth(1))
+        .unwrap_or_else(|| panic!("the child said nothing: {stdout}"))
+        .to_owned()
+}
+
+#[test]
+fn a_read_only_location_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // A directory nobody may create the store in.
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let privileged = std::fs::write(locked.join("probe"), "").is_ok();
+    let said = open_without_privileges(&locked.join(".perfkit").join("history.db"), privileged);
+    assert!(said.starts_with("read-only: "), "{said}");
+    assert!(said.contains("locked/.perfkit"), "{said}");
+    assert!(said.contains("PERFKIT_DB"), "{said}");
+
+    // An existing store that is write-protected.
+    let db = dir.path().join("history.db");
+    Store::open(&db).unwrap();
+    let _ = std::fs::remove_file(locked.join("probe"));
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let said = open_without_privileges(&db, privileged);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(said.starts_with("read-only: "), "{said}");
+    assert!(said.contains("history.db"), "{said}");
+}
