@@ -37,6 +37,7 @@ fn main() {
         mode: Mode::Full,
         smoke_reason: "",
         lock_path: std::env::temp_dir().join("perfkit-overhead.lock"),
+        history: perfkit::History::Off,
     };
     for (name, routine) in [("empty", empty as fn(&mut Bencher)), ("10us", ten_micros)] {
         let spec = Spec {

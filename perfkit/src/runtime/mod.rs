@@ -1,11 +1,12 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
+mod history;
 mod settings;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use settings::Settings;
+pub use settings::{History, Settings};
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
@@ -143,6 +144,10 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         });
     }
     drop(lock);
+    match history::compare_and_record(&settings.history, spec, &outcome.measurements) {
+        Ok(said) => outcome.text.push_str(&said.text),
+        Err(e) => failures.push(e),
+    }
     if !failures.is_empty() {
         outcome.failure = Some(failures.join("\n"));
     }

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use perfkit_store::DbLocation;
+
 use crate::measure::Mode;
 
 /// The environment's choices for a perf test run.
@@ -13,6 +15,29 @@ pub struct Settings {
     pub smoke_reason: &'static str,
     /// The lock file that serialises measurement across processes.
     pub lock_path: PathBuf,
+    /// Where history is kept, and whether to write it.
+    pub history: History,
+}
+
+/// What a perf test does with history.
+#[derive(Debug, Clone, PartialEq)]
+pub enum History {
+    /// Neither read nor write history (tests of the runtime itself).
+    Off,
+    /// Compare with the baseline in `db` and record the result there.
+    Record {
+        /// The store.
+        db: DbLocation,
+        /// `PERFKIT_BASELINE`: compare against this revision's merge-base instead.
+        base: Option<String>,
+    },
+    /// `PERFKIT_RECORD=0`: compare with the baseline when the store exists, record nothing.
+    ReadOnly {
+        /// The store.
+        db: DbLocation,
+        /// As for [`History::Record`].
+        base: Option<String>,
+    },
 }
 
 impl Settings {
@@ -20,16 +45,32 @@ impl Settings {
     pub fn from_env(manifest_dir: &Path) -> Result<Settings, String> {
         let perfkit = std::env::var("PERFKIT").ok();
         let (mode, smoke_reason) = mode_for(perfkit.as_deref(), cfg!(debug_assertions))?;
-        let db = match std::env::var_os("PERFKIT_DB") {
-            Some(p) if !p.is_empty() => PathBuf::from(p),
-            _ => workspace_root(manifest_dir)
-                .join(".perfkit")
-                .join("history.db"),
+        let db = DbLocation::from_env(manifest_dir);
+        let lock_path = match &db {
+            DbLocation::Sqlite(path) => crate::measure::lock_path_for(path),
+            DbLocation::Postgres(_) => {
+                perfkit_store::default_db_path(manifest_dir).with_file_name("measure.lock")
+            }
+        };
+        let base = std::env::var("PERFKIT_BASELINE")
+            .ok()
+            .filter(|b| !b.trim().is_empty());
+        let record = std::env::var("PERFKIT_RECORD").ok();
+        let history = match record.as_deref().map(str::trim) {
+            Some("0" | "false" | "no" | "off") => History::ReadOnly { db, base },
+            None | Some("" | "1" | "true" | "yes" | "on") => History::Record { db, base },
+            Some(other) => {
+                return Err(format!(
+                    "PERFKIT_RECORD={other:?} is not understood; use PERFKIT_RECORD=0 to measure \
+                     without recording, or leave it unset"
+                ));
+            }
         };
         Ok(Settings {
             mode,
             smoke_reason,
-            lock_path: crate::measure::lock_path_for(&db),
+            lock_path,
+            history,
         })
     }
 }
@@ -57,19 +98,6 @@ fn mode_for(perfkit: Option<&str>, debug: bool) -> Result<(Mode, &'static str), 
     }
 }
 
-/// The root of the cargo workspace holding `manifest_dir`: the nearest ancestor (or itself) whose
-/// `Cargo.toml` declares `[workspace]`; the crate's own directory when none does.
-pub fn workspace_root(manifest_dir: &Path) -> PathBuf {
-    manifest_dir
-        .ancestors()
-        .find(|dir| {
-            std::fs::read_to_string(dir.join("Cargo.toml"))
-                .is_ok_and(|toml| toml.lines().any(|l| l.trim() == "[workspace]"))
-        })
-        .unwrap_or(manifest_dir)
-        .to_path_buf()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,12 +120,5 @@ mod tests {
             err.contains("\"fast\"") && err.contains("PERFKIT=quick"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn workspace_root_is_found_from_a_member() {
-        let member = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let root = workspace_root(member);
-        assert_eq!(root, member.parent().unwrap());
     }
 }

@@ -18,5 +18,6 @@ fn full(dir: &tempfile::TempDir) -> Settings {
         mode: Mode::Full,
         smoke_reason: "",
         lock_path: dir.path().join("history.db.lock"),
+        history: perfkit::History::Off,
     }
 }

@@ -24,6 +24,7 @@ fn runs_once_and_measures_nothing() {
         mode: Mode::Smoke,
         smoke_reason: "debug build: timing skipped; run with --release",
         lock_path: "/nonexistent/never-created.lock".into(),
+        history: perfkit::History::Off,
     };
     let spec = Spec {
         path: "smoke::once",

@@ -15,6 +15,7 @@ fn the_failure_shows_how_to_install_it() {
         mode: Mode::Full,
         smoke_reason: "",
         lock_path: dir.path().join("lock"),
+        history: perfkit::History::Off,
     };
     let spec = Spec {
         path: "e2e::needs_counting",
@@ -22,13 +23,21 @@ fn the_failure_shows_how_to_install_it() {
         ..Spec::DEFAULT
     };
     let out = execute(&spec, Routine::Plain(allocates), &settings);
-    let failure = out.failure.expect("an allocation budget cannot be checked without counting");
-    assert!(failure.contains("`e2e::needs_counting` has an allocation budget"), "{failure}");
+    let failure = out
+        .failure
+        .expect("an allocation budget cannot be checked without counting");
+    assert!(
+        failure.contains("`e2e::needs_counting` has an allocation budget"),
+        "{failure}"
+    );
     assert!(
         failure.contains(
             "#[global_allocator]\nstatic ALLOC: perfkit::alloc::Counting = perfkit::alloc::Counting;"
         ),
         "{failure}"
     );
-    assert!(out.measurements.is_empty(), "nothing is measured before the allocator is there");
+    assert!(
+        out.measurements.is_empty(),
+        "nothing is measured before the allocator is there"
+    );
 }
