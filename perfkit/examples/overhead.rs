@@ -33,12 +33,10 @@ fn main() {
         format_ns(clock.cost_ns),
         format_ns(clock.resolution_ns)
     );
-    let settings = Settings {
-        mode: Mode::Full,
-        smoke_reason: "",
-        lock_path: std::env::temp_dir().join("perfkit-overhead.lock"),
-        history: perfkit::History::Off,
-    };
+    let settings = Settings::isolated(
+        Mode::Full,
+        std::env::temp_dir().join("perfkit-overhead.lock"),
+    );
     for (name, routine) in [("empty", empty as fn(&mut Bencher)), ("10us", ten_micros)] {
         let spec = Spec {
             path: name,

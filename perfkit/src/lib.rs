@@ -27,7 +27,7 @@ pub mod stats;
 
 mod runtime;
 
-pub use runtime::{History, Measurement, Outcome, Settings, execute};
+pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, execute};
 
 pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;

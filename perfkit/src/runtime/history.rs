@@ -5,18 +5,17 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use perfkit_store::{
-    Allocations, Baseline, BaselineQuery, BudgetOutcome, DbLocation, GitContext, Record, RunId,
-    Source, Store, StoredSummary, Testbed, Throughput, ThroughputKind, Timestamp,
+    Allocations, Baseline, BaselineQuery, BudgetOutcome, DbLocation, GitContext, Machine, Record,
+    RunId, Source, Store, StoredComparison, StoredSummary, Testbed, Throughput, ThroughputKind,
 };
 
 use super::Measurement;
-use super::settings::History;
-use crate::report::format_ns;
+use super::settings::{self, History};
+use crate::compare::Comparison;
 use crate::spec::{self, Spec};
-use crate::stats::Summary;
 
 /// What this process keeps open between perf tests.
 struct Session {
@@ -29,142 +28,131 @@ struct Session {
 
 static SESSION: Mutex<Option<Session>> = Mutex::new(None);
 
-/// What history said about one perf test.
-#[derive(Debug, Default)]
-pub(crate) struct Said {
-    /// Lines to print (baseline, ratios, notes).
-    pub text: String,
-    /// The baseline's pooled samples per measurement, in the order of the measurements.
-    pub baseline_samples: Vec<Option<Vec<f64>>>,
+/// History opened for one perf test.
+pub(crate) struct Opened {
+    guard: MutexGuard<'static, Option<Session>>,
+    store: settings::HistoryConfig,
+    record: bool,
+    /// Notes to print once (what git could not determine), empty after the first test.
+    pub notes: String,
 }
 
-/// Looks up the baseline of `spec`'s benchmark, then records `measurements` (unless read-only).
-/// An error is the test's failure message: it names the store and the cause.
-pub(crate) fn compare_and_record(
-    history: &History,
-    spec: &Spec,
-    measurements: &[Measurement],
-) -> Result<Said, String> {
-    let (db, base, record) = match history {
-        History::Off => return Ok(Said::default()),
-        History::Record { db, base } => (db, base.as_deref(), true),
-        History::ReadOnly { db, base } => (db, base.as_deref(), false),
+/// Opens history as `history` asks; `Ok(None)` when there is nothing to read or write (history
+/// off, or read-only with no store yet). An error is the test's failure message.
+pub(crate) fn open(history: &History, spec: &Spec) -> Result<Option<Opened>, String> {
+    let (store, record) = match history {
+        History::Off => return Ok(None),
+        History::Record(store) => (store, true),
+        History::ReadOnly(store) => (store, false),
     };
-    let name = spec.benchmark_name();
-    let fail = |what: &str, e: &dyn std::fmt::Display| {
-        format!(
-            "perf test `{name}`: {what} {db}: {e}\n(set PERFKIT_RECORD=0 to measure without \
-             recording, or PERFKIT_DB to use another store)"
-        )
-    };
-    if !record && matches!(db, DbLocation::Sqlite(p) if !p.exists()) {
-        return Ok(Said {
-            text: "no baseline (no history yet; PERFKIT_RECORD=0: not recording)\n".to_owned(),
-            baseline_samples: vec![None; measurements.len()],
-        });
+    if !record && matches!(&store.db, DbLocation::Sqlite(p) if !p.exists()) {
+        return Ok(None);
     }
-
     let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
-    let mut said = Said::default();
-    if guard.as_ref().is_none_or(|s| &s.location != db) {
-        let store = Store::open_location(db).map_err(|e| fail("cannot open history in", &e))?;
+    let mut notes = String::new();
+    if guard.as_ref().is_none_or(|s| s.location != store.db) {
+        let opened = perfkit_store::Store::open_location(&store.db)
+            .map_err(|e| failure(spec, "cannot open history in", &store.db, &e))?;
         let git = GitContext::discover(Path::new(spec.manifest_dir));
         for note in git.notes() {
-            let _ = writeln!(said.text, "perfkit: note: {note}");
+            let _ = writeln!(notes, "perfkit: note: {note}");
         }
+        let testbed = Testbed::new(
+            Machine::detect(),
+            env!("PERFKIT_RUSTC_VERSION"),
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
+            store.testbed.as_deref(),
+        );
         *guard = Some(Session {
-            location: db.clone(),
-            store,
+            location: store.db.clone(),
+            store: opened,
             git,
-            testbed: Testbed::detect(profile(), env!("PERFKIT_RUSTC_VERSION")),
+            testbed,
             run: None,
         });
     }
-    let session = guard.as_mut().expect("opened above");
+    Ok(Some(Opened {
+        guard,
+        store: store.clone(),
+        record,
+        notes,
+    }))
+}
 
-    let mut query = BaselineQuery::new(&session.testbed).benchmark(name);
-    if let Some(run) = session.run {
-        query = query.excluding(run);
+impl Opened {
+    fn session(&mut self) -> &mut Session {
+        self.guard.as_mut().expect("opened by `open`")
     }
-    let baseline = session
-        .store
-        .baseline_for(&session.git, base, &query)
-        .map_err(|e| fail("cannot read the baseline from", &e))?;
-    describe(&mut said, baseline.as_ref(), name, measurements);
 
-    if record {
-        let records: Vec<Record> = measurements.iter().map(|m| to_record(spec, m)).collect();
-        match session.run {
+    /// The baseline of `spec`'s benchmark by DESIGN.md's rule, never this process's own run.
+    pub(crate) fn baseline(&mut self, spec: &Spec) -> Result<Option<Baseline>, String> {
+        let base = self.store.base.clone();
+        let db = self.store.db.clone();
+        let s = self.session();
+        let mut query = BaselineQuery::new(&s.testbed).benchmark(spec.benchmark_name());
+        if let Some(run) = s.run {
+            query = query.excluding(run);
+        }
+        s.store
+            .baseline_for(&s.git, base.as_deref(), &query)
+            .map_err(|e| failure(spec, "cannot read the baseline from", &db, &e))
+    }
+
+    /// Records `measurements` with their comparisons (unless read-only).
+    pub(crate) fn record(
+        &mut self,
+        spec: &Spec,
+        measurements: &[Measurement],
+        comparisons: &[Option<Comparison>],
+    ) -> Result<(), String> {
+        if !self.record {
+            return Ok(());
+        }
+        let db = self.store.db.clone();
+        let records: Vec<Record> = measurements
+            .iter()
+            .zip(comparisons.iter().chain(std::iter::repeat(&None)))
+            .map(|(m, c)| to_record(spec, m, c.as_ref()))
+            .collect();
+        let s = self.session();
+        match s.run {
             Some(run) => {
-                session
-                    .store
+                s.store
                     .add_records(run, &records)
-                    .map_err(|e| fail("cannot record its result in", &e))?;
+                    .map_err(|e| failure(spec, "cannot record its result in", &db, &e))?;
             }
             None => {
                 let run = perfkit_store::Run::new(
-                    &session.git,
-                    session.testbed.clone(),
+                    &s.git,
+                    s.testbed.clone(),
                     env!("CARGO_PKG_VERSION"),
                     Source::PerfTest,
                 );
-                let recorded = session
+                let recorded = s
                     .store
                     .record_run(&run, &records)
-                    .map_err(|e| fail("cannot record its result in", &e))?;
-                session.run = Some(recorded.run);
+                    .map_err(|e| failure(spec, "cannot record its result in", &db, &e))?;
+                s.run = Some(recorded.run);
             }
         }
-    }
-    Ok(said)
-}
-
-/// "baseline: 3f2a91c (2 runs, 2 days ago)" and, per measurement, the plain ratio of medians.
-fn describe(said: &mut Said, baseline: Option<&Baseline>, name: &str, ms: &[Measurement]) {
-    let Some(baseline) = baseline else {
-        said.text.push_str("no baseline yet\n");
-        said.baseline_samples = vec![None; ms.len()];
-        return;
-    };
-    let _ = writeln!(
-        said.text,
-        "baseline: {}",
-        baseline.describe(Timestamp::now())
-    );
-    for m in ms {
-        let series = baseline.series(name, m.size.map(|n| n as u64));
-        let base = series.and_then(|s| Summary::new(&s.samples).ok());
-        let label = m.size.map(|n| format!(" (n = {n})")).unwrap_or_default();
-        match base {
-            Some(b) if b.median > 0.0 => {
-                let _ = writeln!(
-                    said.text,
-                    "  median{label} {} vs {} at baseline: {:.3}x",
-                    format_ns(m.summary.median),
-                    format_ns(b.median),
-                    m.summary.median / b.median
-                );
-            }
-            _ => {
-                let _ = writeln!(said.text, "  median{label}: new at this baseline");
-            }
-        }
-        said.baseline_samples
-            .push(series.map(|s| s.samples.clone()));
+        Ok(())
     }
 }
 
-fn profile() -> &'static str {
-    if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    }
+fn failure(spec: &Spec, what: &str, db: &DbLocation, e: &dyn std::fmt::Display) -> String {
+    format!(
+        "perf test `{}`: {what} {db}: {e}\n(set PERFKIT_RECORD=0 to measure without recording, \
+         or PERFKIT_DB to use another store)",
+        spec.benchmark_name()
+    )
 }
 
-fn to_record(spec: &Spec, m: &Measurement) -> Record {
+fn to_record(spec: &Spec, m: &Measurement, comparison: Option<&Comparison>) -> Record {
     let s = &m.summary;
-    let o = s.outliers;
     let summary = StoredSummary {
         n: s.n as u64,
         mean: s.mean,
@@ -180,7 +168,7 @@ fn to_record(spec: &Spec, m: &Measurement) -> Record {
         mean_ci_upper: s.mean_ci.upper,
         median_ci_lower: s.median_ci.lower,
         median_ci_upper: s.median_ci.upper,
-        outliers: (o.low_severe + o.low_mild + o.high_mild + o.high_severe) as u64,
+        outliers: s.outliers.total() as u64,
     };
     let mut record = Record::new(
         spec.benchmark_name(),
@@ -212,6 +200,13 @@ fn to_record(spec: &Spec, m: &Measurement) -> Record {
             kind: ThroughputKind::Elements,
             per_iteration: n,
         },
+    });
+    record.comparison = comparison.map(|c| StoredComparison {
+        ratio: c.ratio,
+        ratio_ci_lower: c.ratio_ci.lower,
+        ratio_ci_upper: c.ratio_ci.upper,
+        p: c.p,
+        verdict: c.verdict.to_string(),
     });
     record
 }

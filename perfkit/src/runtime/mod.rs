@@ -1,17 +1,20 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
+mod config;
 mod history;
 mod settings;
+mod verdicts;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use settings::{History, Settings};
+pub use settings::{History, HistoryConfig, Settings};
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
+use crate::complexity;
 use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
-use crate::report::{ResultBlock, budget_failure};
+use crate::report::{ResultBlock, budget_failure, format_ns};
 use crate::spec::Spec;
 use crate::stats::Summary;
 
@@ -99,59 +102,118 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         outcome.text.push_str(&format!("perfkit: {note}\n"));
     }
     let plan = Plan::new(settings.mode, spec.samples, spec.warmup_ns, spec.time_ns);
+    let mut failures = Vec::new();
+    let measurements = match measure(spec, routine, settings.mode, plan) {
+        Ok(m) => m,
+        Err(e) => {
+            outcome.failure = Some(e);
+            return outcome;
+        }
+    };
+    for m in &measurements {
+        let block = ResultBlock {
+            name,
+            size: m.size,
+            summary: &m.summary,
+            samples: &m.samples,
+            throughput: spec.throughput,
+            checks: &m.checks,
+        };
+        outcome.text.push_str(&block.to_string());
+        let failed: Vec<&BudgetCheck> = m.checks.iter().filter(|c| !c.passed()).collect();
+        if !failed.is_empty() {
+            failures.push(budget_failure(name, m.size, &failed));
+        }
+    }
+    if let Some(fitted) = growth(spec, &measurements) {
+        match fitted {
+            Ok(text) => outcome.text.push_str(&text),
+            Err(e) => failures.push(e),
+        }
+    }
+    outcome.measurements = measurements;
+
+    match verdicts::judge(spec, routine, settings, plan, &mut outcome) {
+        Ok(()) => {}
+        Err(e) => failures.push(e),
+    }
+    drop(lock);
+    if !failures.is_empty() {
+        outcome.failure = Some(failures.join("\n"));
+    }
+    outcome
+}
+
+/// Measures every size of the routine (one measurement for unsized tests) and checks budgets.
+fn measure(
+    spec: &Spec,
+    routine: Routine,
+    mode: Mode,
+    plan: Plan,
+) -> Result<Vec<Measurement>, String> {
+    let name = spec.benchmark_name();
     let sizes: Vec<Option<usize>> = match routine {
         Routine::Sized(_) => spec.sizes.iter().copied().map(Some).collect(),
         _ => vec![None],
     };
-    let mut failures = Vec::new();
+    let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let mut b = Bencher::new(plan, settings.mode);
+        let mut b = Bencher::new(plan, mode);
         call(routine, &mut b, size);
         let samples = match (b.iter_calls(), b.take_samples()) {
             (1, Some(samples)) => samples,
-            (calls, _) => {
-                outcome.failure = Some(misuse(name, calls));
-                return outcome;
-            }
+            (calls, _) => return Err(misuse(name, calls)),
         };
-        let summary = match Summary::new(&samples.times_ns) {
-            Ok(s) => s,
-            Err(e) => {
-                outcome.failure =
-                    Some(format!("perf test `{name}`: its samples are unusable: {e}"));
-                return outcome;
-            }
-        };
+        let summary = Summary::new(&samples.times_ns)
+            .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
-        let block = ResultBlock {
-            name,
-            size,
-            summary: &summary,
-            samples: &samples,
-            throughput: spec.throughput,
-            checks: &checks,
-        };
-        outcome.text.push_str(&block.to_string());
-        let failed: Vec<&BudgetCheck> = checks.iter().filter(|c| !c.passed()).collect();
-        if !failed.is_empty() {
-            failures.push(budget_failure(name, size, &failed));
-        }
-        outcome.measurements.push(Measurement {
+        out.push(Measurement {
             size,
             samples,
             summary,
             checks,
         });
     }
-    drop(lock);
-    match history::compare_and_record(&settings.history, spec, &outcome.measurements) {
-        Ok(said) => outcome.text.push_str(&said.text),
-        Err(e) => failures.push(e),
+    Ok(out)
+}
+
+/// The growth-class fit of a sized test (three sizes or more, or any declared class), and the
+/// check of the declared class: `Ok` with the line to print, `Err` with the failure message.
+fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, String>> {
+    let series: Vec<(usize, Summary)> = measurements
+        .iter()
+        .filter_map(|m| Some((m.size?, m.summary.clone())))
+        .collect();
+    if spec.complexity.is_none() && series.len() < 3 {
+        return None;
     }
-    if !failures.is_empty() {
-        outcome.failure = Some(failures.join("\n"));
+    let name = spec.benchmark_name();
+    let fit = match complexity::fit_summaries(&series) {
+        Ok(fit) => fit,
+        Err(e) => {
+            return Some(Err(format!(
+                "perf test `{name}` declares a complexity, but its sizes cannot be fitted: {e}"
+            )));
+        }
+    };
+    let line = format!("  growth  {fit}\n");
+    match spec.complexity {
+        Some(declared) if !fit.is_within(declared) => {
+            let times: Vec<String> = series
+                .iter()
+                .map(|(n, s)| format!("n = {n}: {}", format_ns(s.median)))
+                .collect();
+            Some(Err(format!(
+                "perf test `{name}` grows faster than declared: declared {declared}, measured \
+                 {fit}\n  medians: {}",
+                times.join(", ")
+            )))
+        }
+        Some(declared) => Some(Ok(format!(
+            "{line}  growth  within the declared {declared}\n"
+        ))),
+        None => Some(Ok(line)),
     }
-    outcome
 }
 
 fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {

@@ -1,12 +1,17 @@
-//! [`Settings`]: what the environment asks of this run (`PERFKIT`, `PERFKIT_DB`, ...).
+//! [`Settings`]: what the environment and `perfkit.toml` ask of this run.
+//!
+//! Precedence: a test's own attribute, then the environment (`PERFKIT`, `PERFKIT_DB`, ...),
+//! then `perfkit.toml` at the workspace root, then the defaults.
 
 use std::path::{Path, PathBuf};
 
 use perfkit_store::DbLocation;
 
+use super::config::{Config, Threshold, check_alpha, parse_threshold};
+use crate::compare::VerdictRule;
 use crate::measure::Mode;
 
-/// The environment's choices for a perf test run.
+/// The choices for a perf test run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Full, quick, or a one-off smoke run.
@@ -17,6 +22,10 @@ pub struct Settings {
     pub lock_path: PathBuf,
     /// Where history is kept, and whether to write it.
     pub history: History,
+    /// Significance level and threshold of the baseline comparison (before a test's own).
+    pub rule: VerdictRule,
+    /// Fail every perf test on a confirmed regression, not only those with `regression = ..`.
+    pub gate: bool,
 }
 
 /// What a perf test does with history.
@@ -25,53 +34,116 @@ pub enum History {
     /// Neither read nor write history (tests of the runtime itself).
     Off,
     /// Compare with the baseline in `db` and record the result there.
-    Record {
-        /// The store.
-        db: DbLocation,
-        /// `PERFKIT_BASELINE`: compare against this revision's merge-base instead.
-        base: Option<String>,
-    },
+    Record(HistoryConfig),
     /// `PERFKIT_RECORD=0`: compare with the baseline when the store exists, record nothing.
-    ReadOnly {
-        /// The store.
-        db: DbLocation,
-        /// As for [`History::Record`].
-        base: Option<String>,
-    },
+    ReadOnly(HistoryConfig),
+}
+
+/// Where history is and how to pick the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryConfig {
+    /// The database.
+    pub db: DbLocation,
+    /// `PERFKIT_BASELINE`: compare against this revision's merge-base.
+    pub base: Option<String>,
+    /// `PERFKIT_TESTBED`: this machine's name in history.
+    pub testbed: Option<String>,
 }
 
 impl Settings {
-    /// Reads `PERFKIT` and `PERFKIT_DB`, for a test whose crate lives in `manifest_dir`.
+    /// Settings that measure in `mode` with no history and the default verdict rule, locking
+    /// `lock_path`: for tools and tests that drive [`crate::execute`] themselves.
+    pub fn isolated(mode: Mode, lock_path: impl Into<PathBuf>) -> Settings {
+        Settings {
+            mode,
+            smoke_reason: if mode == Mode::Smoke {
+                "timing skipped"
+            } else {
+                ""
+            },
+            lock_path: lock_path.into(),
+            history: History::Off,
+            rule: VerdictRule::default(),
+            gate: false,
+        }
+    }
+
+    /// Reads the environment and `perfkit.toml` for a test whose crate is in `manifest_dir`.
     pub fn from_env(manifest_dir: &Path) -> Result<Settings, String> {
-        let perfkit = std::env::var("PERFKIT").ok();
-        let (mode, smoke_reason) = mode_for(perfkit.as_deref(), cfg!(debug_assertions))?;
-        let db = DbLocation::from_env(manifest_dir);
+        let config = Config::load(&perfkit_store::workspace_root(manifest_dir))?;
+        Settings::resolve(&|name| std::env::var(name).ok(), &config, manifest_dir)
+    }
+
+    /// Combines an environment (`env` looks variables up) with a config file.
+    pub(crate) fn resolve(
+        env: &dyn Fn(&str) -> Option<String>,
+        config: &Config,
+        manifest_dir: &Path,
+    ) -> Result<Settings, String> {
+        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let mode = var("PERFKIT").or_else(|| config.mode.clone());
+        let (mode, smoke_reason) = mode_for(mode.as_deref(), cfg!(debug_assertions))?;
+
+        let db_setting = var("PERFKIT_DB").or_else(|| config.db.clone());
+        let db = DbLocation::from_setting(db_setting.as_deref(), manifest_dir);
         let lock_path = match &db {
             DbLocation::Sqlite(path) => crate::measure::lock_path_for(path),
             DbLocation::Postgres(_) => {
                 perfkit_store::default_db_path(manifest_dir).with_file_name("measure.lock")
             }
         };
-        let base = std::env::var("PERFKIT_BASELINE")
-            .ok()
-            .filter(|b| !b.trim().is_empty());
-        let record = std::env::var("PERFKIT_RECORD").ok();
-        let history = match record.as_deref().map(str::trim) {
-            Some("0" | "false" | "no" | "off") => History::ReadOnly { db, base },
-            None | Some("" | "1" | "true" | "yes" | "on") => History::Record { db, base },
-            Some(other) => {
-                return Err(format!(
-                    "PERFKIT_RECORD={other:?} is not understood; use PERFKIT_RECORD=0 to measure \
-                     without recording, or leave it unset"
-                ));
-            }
+        let store = HistoryConfig {
+            db,
+            base: var("PERFKIT_BASELINE").or_else(|| config.baseline.clone()),
+            testbed: var("PERFKIT_TESTBED").or_else(|| config.testbed.clone()),
+        };
+        let record = match var("PERFKIT_RECORD") {
+            Some(v) => flag(&v, "PERFKIT_RECORD")?,
+            None => config.record.unwrap_or(true),
+        };
+        let history = if record {
+            History::Record(store)
+        } else {
+            History::ReadOnly(store)
+        };
+
+        let mut rule = VerdictRule::default();
+        if let Some(a) = var("PERFKIT_ALPHA") {
+            let a: f64 = a
+                .trim()
+                .parse()
+                .map_err(|_| format!("PERFKIT_ALPHA must be a number such as 0.01 (got {a:?})"))?;
+            rule.alpha = check_alpha(a, "PERFKIT_ALPHA")?;
+        } else if let Some(a) = config.alpha {
+            rule.alpha = check_alpha(a, "alpha in perfkit.toml")?;
+        }
+        if let Some(t) = var("PERFKIT_THRESHOLD") {
+            rule.threshold = parse_threshold(&Threshold::Percent(t), "PERFKIT_THRESHOLD")?;
+        } else if let Some(t) = &config.threshold {
+            rule.threshold = parse_threshold(t, "threshold in perfkit.toml")?;
+        }
+        let gate = match var("PERFKIT_GATE") {
+            Some(v) => flag(&v, "PERFKIT_GATE")?,
+            None => config.fail_on_regression.unwrap_or(false),
         };
         Ok(Settings {
             mode,
             smoke_reason,
             lock_path,
             history,
+            rule,
+            gate,
         })
+    }
+}
+
+fn flag(value: &str, name: &str) -> Result<bool, String> {
+    match value.trim() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(format!(
+            "{name}={other:?} is not understood; use {name}=1 or {name}=0"
+        )),
     }
 }
 
@@ -102,6 +174,15 @@ fn mode_for(perfkit: Option<&str>, debug: bool) -> Result<(Mode, &'static str), 
 mod tests {
     use super::*;
 
+    fn resolve(vars: &[(&str, &str)], config: &Config) -> Result<Settings, String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let env = move |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Settings::resolve(&env, config, Path::new("/nonexistent/ws/member"))
+    }
+
     #[test]
     fn modes() {
         assert_eq!(mode_for(None, false).unwrap().0, Mode::Full);
@@ -120,5 +201,70 @@ mod tests {
             err.contains("\"fast\"") && err.contains("PERFKIT=quick"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn defaults() {
+        let s = resolve(&[], &Config::default()).unwrap();
+        assert_eq!(s.rule, VerdictRule::default());
+        assert!(!s.gate);
+        let History::Record(store) = s.history else {
+            panic!("records by default")
+        };
+        assert_eq!(
+            store.db,
+            DbLocation::Sqlite("/nonexistent/ws/member/.perfkit/history.db".into())
+        );
+        assert_eq!(
+            s.lock_path,
+            PathBuf::from("/nonexistent/ws/member/.perfkit/history.db.lock")
+        );
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file() {
+        let config = Config {
+            alpha: Some(0.05),
+            threshold: Some(Threshold::Fraction(0.1)),
+            fail_on_regression: Some(true),
+            record: Some(true),
+            testbed: Some("from-file".into()),
+            ..Config::default()
+        };
+        let s = resolve(&[], &config).unwrap();
+        assert_eq!((s.rule.alpha, s.rule.threshold, s.gate), (0.05, 0.1, true));
+        let s = resolve(
+            &[
+                ("PERFKIT_ALPHA", "0.001"),
+                ("PERFKIT_THRESHOLD", "2%"),
+                ("PERFKIT_GATE", "0"),
+                ("PERFKIT_RECORD", "0"),
+                ("PERFKIT_TESTBED", "from-env"),
+            ],
+            &config,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.rule.alpha, s.rule.threshold, s.gate),
+            (0.001, 0.02, false)
+        );
+        let History::ReadOnly(store) = s.history else {
+            panic!("PERFKIT_RECORD=0 is read-only")
+        };
+        assert_eq!(store.testbed.as_deref(), Some("from-env"));
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let err = resolve(&[("PERFKIT_RECORD", "maybe")], &Config::default()).unwrap_err();
+        assert!(err.contains("PERFKIT_RECORD=\"maybe\""), "{err}");
+        let err = resolve(&[("PERFKIT_ALPHA", "0.9")], &Config::default()).unwrap_err();
+        assert!(err.contains("PERFKIT_ALPHA"), "{err}");
+        let config = Config {
+            threshold: Some(Threshold::Percent("lots".into())),
+            ..Config::default()
+        };
+        let err = resolve(&[], &config).unwrap_err();
+        assert!(err.contains("threshold in perfkit.toml"), "{err}");
     }
 }

@@ -87,8 +87,8 @@ fn sized_tests_check_every_size() {
 fn never_iterates(_: &mut Bencher) {}
 
 fn iterates_twice(b: &mut Bencher) {
-    b.iter_custom(|i| Duration::from_nanos(i));
-    b.iter_custom(|i| Duration::from_nanos(i));
+    b.iter_custom(Duration::from_nanos);
+    b.iter_custom(Duration::from_nanos);
 }
 
 #[test]

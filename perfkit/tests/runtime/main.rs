@@ -3,6 +3,7 @@
 
 mod allocations;
 mod budgets;
+mod history;
 mod lock;
 mod smoke;
 
@@ -14,10 +15,5 @@ use perfkit::measure::Mode;
 
 /// Settings for a full measurement with a private lock file.
 fn full(dir: &tempfile::TempDir) -> Settings {
-    Settings {
-        mode: Mode::Full,
-        smoke_reason: "",
-        lock_path: dir.path().join("history.db.lock"),
-        history: perfkit::History::Off,
-    }
+    Settings::isolated(Mode::Full, dir.path().join("history.db.lock"))
 }

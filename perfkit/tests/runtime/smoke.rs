@@ -20,12 +20,7 @@ fn sized(b: &mut Bencher, n: usize) {
 
 #[test]
 fn runs_once_and_measures_nothing() {
-    let settings = Settings {
-        mode: Mode::Smoke,
-        smoke_reason: "debug build: timing skipped; run with --release",
-        lock_path: "/nonexistent/never-created.lock".into(),
-        history: perfkit::History::Off,
-    };
+    let settings = Settings::isolated(Mode::Smoke, "/nonexistent/never-created.lock");
     let spec = Spec {
         path: "smoke::once",
         ..Spec::DEFAULT

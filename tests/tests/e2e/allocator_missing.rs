@@ -11,12 +11,7 @@ fn allocates() {
 #[test]
 fn the_failure_shows_how_to_install_it() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        mode: Mode::Full,
-        smoke_reason: "",
-        lock_path: dir.path().join("lock"),
-        history: perfkit::History::Off,
-    };
+    let settings = Settings::isolated(Mode::Full, dir.path().join("lock"));
     let spec = Spec {
         path: "e2e::needs_counting",
         max_allocs: Some(1),
