@@ -178,10 +178,17 @@ impl Iterator for Candidates<'_> {
     }
 }
 
-/// The commits a run described by `git` may take its baseline from, nearest first.
+/// The commits a run described by `git` may take its baseline from, nearest first; the
+/// baseline is the first of them with clean results on the run's testbed.
 ///
-/// `base` is an explicit base revision (`PERFKIT_BASELINE`); resolving it, and finding its
-/// merge-base with HEAD, are the only ways this fails.
+/// - With `base` (`PERFKIT_BASELINE`, `--base REV`): merge-base(HEAD, base), then its
+///   first-parent ancestors.
+/// - Otherwise, on a clean tree: HEAD's first-parent ancestors, HEAD itself excluded (a re-run
+///   at the same commit compares with the parent, not with its own earlier run).
+/// - On a dirty tree: HEAD itself (its clean results), then its first-parent ancestors.
+/// - Without a commit (no repository, no commits yet): none, even when `base` is given.
+///
+/// Resolving `base`, and finding a merge-base with it, are the only ways this fails.
 pub fn candidates<'g>(
     git: &'g GitContext,
     base: Option<&str>,

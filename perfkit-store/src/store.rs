@@ -18,9 +18,13 @@ use crate::record::{Record, StoredComparison};
 use crate::sqlite::SqliteBackend;
 use crate::testbed::Testbed;
 
-/// How many candidate commits one query asks about: enough that a baseline a few commits back
-/// costs one query, few enough that a long walk never binds thousands of parameters at once.
-const CANDIDATE_CHUNK: usize = 256;
+/// How many candidate commits the first query asks about. The baseline is usually a commit or
+/// two back, and each candidate costs an index lookup, so the search starts small...
+const FIRST_CHUNK: usize = 8;
+
+/// ...and grows fourfold per query up to this, so that a baseline thousands of commits back
+/// still takes few queries, none binding thousands of parameters.
+const MAX_CHUNK: usize = 256;
 
 /// The history database.
 pub struct Store {
@@ -139,19 +143,21 @@ impl Store {
         candidates: impl IntoIterator<Item = String>,
     ) -> Result<Option<Baseline>, StoreError> {
         let mut candidates = candidates.into_iter();
+        let mut size = FIRST_CHUNK;
         loop {
-            let chunk: Vec<String> = candidates.by_ref().take(CANDIDATE_CHUNK).collect();
+            let chunk: Vec<String> = candidates.by_ref().take(size).collect();
             if chunk.is_empty() {
                 return Ok(None);
             }
             if let Some(i) = self.backend.first_with_results(query, &chunk)? {
                 return self.backend.baseline_at(query, &chunk[i]);
             }
+            size = (size * 4).min(MAX_CHUNK);
         }
     }
 
     /// The baseline for the run that `git` describes, with an optional explicit base revision
-    /// (`PERFKIT_BASELINE`); see the rule in [`Baseline`]'s module.
+    /// (`PERFKIT_BASELINE`), by the rule that [`candidates`](crate::candidates) spells out.
     ///
     /// Ask before recording the run, or exclude it with [`BaselineQuery::excluding`], so that
     /// its own results never become its baseline.
@@ -162,5 +168,16 @@ impl Store {
         query: &BaselineQuery<'_>,
     ) -> Result<Option<Baseline>, StoreError> {
         self.baseline(query, candidates(git, base)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The runtime keeps one store per process behind a `Mutex` in a static.
+    #[test]
+    fn a_store_can_move_between_threads() {
+        fn send<T: Send>() {}
+        send::<super::Store>();
+        send::<crate::GitContext>();
     }
 }

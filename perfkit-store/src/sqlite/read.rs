@@ -119,8 +119,8 @@ pub(crate) fn history(
     ) else {
         return Ok(Vec::new());
     };
+    let samples = Value::from(query.include_samples);
     let keys = [
-        Value::from(query.include_samples),
         Value::from(benchmark),
         Value::from(testbed),
         Value::from(query.include_dirty),
@@ -132,18 +132,22 @@ pub(crate) fn history(
             let sql = format!(
                 "{} WHERE {filter}
                  ORDER BY c.author_time IS NULL, c.author_time DESC, u.started_at DESC, r.id",
-                select_points("LEFT JOIN")
+                select_points(FROM_RESULTS)
             );
-            points = collect_points(conn, &sql, keys.to_vec())?;
+            let values = [samples].into_iter().chain(keys).collect();
+            points = collect_points(conn, &sql, values)?;
         }
         Some(shas) => {
             for chunk in shas.chunks(CHUNK) {
                 let sql = format!(
-                    "{} WHERE {filter} AND c.sha IN ({})",
-                    select_points("JOIN"),
+                    "{} WHERE c.sha IN ({}) AND {filter}",
+                    select_points(FROM_COMMITS),
                     placeholders(chunk.len())
                 );
-                let values = keys.iter().cloned().chain(chunk.iter().map(text));
+                let values = [samples.clone()]
+                    .into_iter()
+                    .chain(chunk.iter().map(text))
+                    .chain(keys.iter().cloned());
                 points.extend(collect_points(conn, &sql, values.collect())?);
             }
             let position: HashMap<&str, usize> = shas
@@ -171,7 +175,7 @@ pub(crate) fn results_at(
     };
     let sql = format!(
         "{} WHERE c.sha = ? AND r.testbed_id = ? ORDER BY b.name, r.size, u.started_at, r.id",
-        select_points("JOIN")
+        select_points(FROM_COMMITS)
     );
     let values = vec![Value::from(true), text(sha), Value::from(testbed)];
     let mut points = collect_points(conn, &sql, values)?;
@@ -210,7 +214,7 @@ pub(crate) fn first_with_results(
             .chain(benchmark.map(Value::from))
             .chain([Value::from(query.exclude_run.map(RunId::get))])
             .collect();
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let shas_found = stmt.query_map(params_from_iter(values), |r| r.get::<_, String>(0))?;
         for sha in shas_found {
             found.push(sha?);
@@ -256,7 +260,7 @@ pub(crate) fn baseline_at(
         .chain(benchmark.map(Value::from))
         .chain([Value::from(query.exclude_run.map(RunId::get))])
         .collect();
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
     let mut pooled = Vec::new();
     while let Some(r) = rows.next()? {
@@ -299,8 +303,9 @@ fn benchmark_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> 
         .optional()
 }
 
-/// The columns of a [`HistoryPoint`]; the first parameter says whether to load samples.
-fn select_points(commit_join: &str) -> String {
+/// The columns of a [`HistoryPoint`] from `from`, which must bind `r` (results) and `c`
+/// (commits); the first parameter says whether to load samples.
+fn select_points(from: &str) -> String {
     format!(
         "SELECT r.id, b.name, r.size, r.n, r.mean, r.sd, r.min, r.max, r.median, r.p90, r.p95,
                 r.p99, r.mad, r.mean_ci_lower, r.mean_ci_upper, r.median_ci_lower,
@@ -310,19 +315,27 @@ fn select_points(commit_join: &str) -> String {
                 r.cmp_ratio, r.cmp_ratio_lower, r.cmp_ratio_upper, r.cmp_p, r.cmp_verdict,
                 u.id, u.started_at, u.dirty, u.branch,
                 c.sha, c.parents, c.author_time, c.summary
-         FROM results r
+         FROM {from}
          JOIN benchmarks b ON b.id = r.benchmark_id
-         JOIN runs u ON u.id = r.run_id
-         {commit_join} commits c ON c.id = r.commit_id"
+         JOIN runs u ON u.id = r.run_id"
     )
 }
+
+/// Results joined to their commit, for a known set of commits: `CROSS JOIN` makes SQLite
+/// start from the commits and seek each one's results in `results_by_series`. Left to itself
+/// it scans every result of the series once per chunk of SHAs, which grows with the square of
+/// the history's length.
+const FROM_COMMITS: &str = "commits c CROSS JOIN results r ON r.commit_id = c.id";
+
+/// Results with their commit, if any.
+const FROM_RESULTS: &str = "results r LEFT JOIN commits c ON c.id = r.commit_id";
 
 fn collect_points(
     conn: &Connection,
     sql: &str,
     values: Vec<Value>,
 ) -> Result<Vec<HistoryPoint>, Failure> {
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params_from_iter(values))?;
     let mut points = Vec::new();
     while let Some(row) = rows.next()? {
