@@ -96,7 +96,10 @@ pub enum StoreError {
     },
 
     /// Any other SQLite failure.
-    #[error("history database {path}: {op} failed: {source}")]
+    #[error(
+        "history database {path}: {op} failed: {source}. If it persists, move the file away \
+         or set PERFKIT_DB to another path."
+    )]
     Sqlite {
         /// The file.
         path: PathBuf,
@@ -108,7 +111,10 @@ pub enum StoreError {
     },
 
     /// A file system operation failed.
-    #[error("{path}: {op} failed: {source}")]
+    #[error(
+        "{path}: {op} failed: {source}. Check that the path is a writable directory or file, \
+         or set PERFKIT_DB to another path."
+    )]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -120,7 +126,10 @@ pub enum StoreError {
     },
 
     /// Stored data that this crate cannot read back (for example a samples blob of odd length).
-    #[error("history database {path}: {what}; the file may have been edited by hand")]
+    #[error(
+        "history database {path}: {what}; the file may have been edited by hand. Move it \
+         away, or set PERFKIT_DB to another path."
+    )]
     InvalidData {
         /// The file.
         path: PathBuf,
@@ -153,7 +162,10 @@ pub enum StoreError {
     },
 
     /// A git operation needed a repository and there is none.
-    #[error("{what} needs a git repository, and {dir} is not in one")]
+    #[error(
+        "{what} needs a git repository, and {dir} is not in one; run inside a git clone, or \
+         drop the base revision"
+    )]
     NoRepository {
         /// What was asked.
         what: String,
@@ -162,7 +174,7 @@ pub enum StoreError {
     },
 
     /// Any other git failure.
-    #[error("git: {op} failed: {source}")]
+    #[error("git: {op} failed: {source}. Check the repository with `git status`.")]
     Git {
         /// What perfkit was doing.
         op: String,
@@ -172,7 +184,10 @@ pub enum StoreError {
     },
 
     /// A run id that the store does not hold.
-    #[error("history database {path}: there is no run {run}")]
+    #[error(
+        "history database {path}: there is no run {run}; record the run with \
+         `Store::record_run` first (a run id from another database does not carry over)"
+    )]
     UnknownRun {
         /// The file.
         path: PathBuf,

@@ -36,6 +36,13 @@ pub(crate) enum Found {
 
 /// Opens, validates, configures and migrates the history at `path`.
 pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::Io {
+            path: path.to_owned(),
+            op: "opening the history database",
+            source: io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
+        });
+    }
     check_header(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(|source| dir_error(path, dir, source))?;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use perfkit_store::{APPLICATION_ID, DbLocation, SCHEMA_VERSION, Store, StoreError};
 
-use crate::support::{child, record, run_at, temp_store, testbed};
+use crate::support::{child, child_at, record, run_at, temp_store, testbed};
 
 /// Opens `path`, expecting a refusal, and checks the file kept every byte and got no WAL.
 fn refused(path: &Path) -> StoreError {
@@ -134,6 +134,13 @@ fn an_empty_file_becomes_a_store() {
 }
 
 #[test]
+fn a_directory_is_not_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("is a directory"), "{err}");
+}
+
+#[test]
 fn a_postgres_url_is_not_supported_yet() {
     let location = DbLocation::from_setting(Some("postgres://ci@db/perf"), Path::new("/"));
     let err = Store::open_location(&location).unwrap_err();
@@ -144,13 +151,27 @@ fn a_postgres_url_is_not_supported_yet() {
 /// Runs the `open` child against `db`, as an unprivileged user when this process may write
 /// where permissions say it may not (root may write anywhere).
 fn open_without_privileges(db: &Path, privileged: bool) -> String {
-    let mut cmd = child("open");
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    // The unprivileged user may not reach this binary or the current directory (a checkout
+    // under /root, say), so it runs a world-readable copy from a world-readable directory.
+    let exe_dir = tempfile::tempdir().unwrap();
+    let mut cmd = if privileged {
+        let exe = exe_dir.path().join("store-test");
+        std::fs::copy(std::env::current_exe().unwrap(), &exe).unwrap();
+        for path in [exe_dir.path(), &exe] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let mut cmd = child_at(&exe, "open");
+        cmd.current_dir(exe_dir.path()).uid(65534).gid(65534);
+        cmd
+    } else {
+        child("open")
+    };
     cmd.env("DB", db);
-    if privileged {
-        std::os::unix::process::CommandExt::uid(&mut cmd, 65534);
-        std::os::unix::process::CommandExt::gid(&mut cmd, 65534);
-    }
-    let out = cmd.output().unwrap();
+    let out = cmd
+        .output()
+        .expect("cannot run the test binary as user 65534 (nobody)");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),

@@ -93,7 +93,12 @@ pub fn temp_store() -> (tempfile::TempDir, PathBuf, Store) {
 
 /// This test binary, run again as a child in `mode`.
 pub fn child(mode: &str) -> Command {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    child_at(&std::env::current_exe().unwrap(), mode)
+}
+
+/// A copy of this test binary at `program`, run as a child in `mode`.
+pub fn child_at(program: &Path, mode: &str) -> Command {
+    let mut cmd = Command::new(program);
     cmd.args([
         "--exact",
         "child::entry",
