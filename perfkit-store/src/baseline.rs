@@ -203,6 +203,7 @@ pub fn candidates<'g>(
             .ok_or_else(|| StoreError::NoMergeBase {
                 head: head.short_sha().to_owned(),
                 base: rev.to_owned(),
+                shallow: git.shallow(),
             })?;
         return Ok(Candidates {
             own: None,

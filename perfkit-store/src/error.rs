@@ -151,14 +151,21 @@ pub enum StoreError {
 
     /// Two commits without a common ancestor, so no merge-base to take a baseline from.
     #[error(
-        "{head} and `{base}` have no common ancestor, so there is no merge-base to compare \
-         against; choose a base revision on the same history"
+        "{head} and `{base}` have no common ancestor{}, so there is no merge-base to compare \
+         against; choose a base revision on the same history",
+        if *shallow {
+            " in this shallow clone (fetch more history: `git fetch --unshallow`)"
+        } else {
+            ""
+        }
     )]
     NoMergeBase {
         /// The commit measured.
         head: String,
         /// The base revision as given.
         base: String,
+        /// Whether the clone is shallow, the likely reason.
+        shallow: bool,
     },
 
     /// A git operation needed a repository and there is none.

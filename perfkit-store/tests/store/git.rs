@@ -264,3 +264,20 @@ fn a_shallow_clone_searches_only_the_fetched_history() {
     measure(&mut store, &origin, &c3, false);
     assert_eq!(baseline_sha(&store, &git, None), Some(c3));
 }
+
+#[test]
+fn unrelated_histories_have_no_merge_base_to_compare_against() {
+    let mut repo = TestRepo::new();
+    let a = repo.commit("a.txt", "a");
+    // An orphan branch: HEAD on a branch that does not exist yet, so the commit has no parent.
+    repo.repo.set_head("refs/heads/lonely").unwrap();
+    repo.commit("b.txt", "b");
+    repo.detach(&a);
+    let git = GitContext::discover(repo.path());
+    let err = candidates(&git, Some("lonely")).unwrap_err();
+    assert!(
+        matches!(err, StoreError::NoMergeBase { shallow: false, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no common ancestor"), "{err}");
+}
