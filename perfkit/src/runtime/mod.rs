@@ -12,7 +12,7 @@ pub use settings::{History, HistoryConfig, Settings};
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
-use crate::complexity;
+use crate::complexity::{self, Complexity};
 use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
 use crate::report::{ResultBlock, budget_failure, format_ns};
 use crate::spec::Spec;
@@ -198,6 +198,13 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
     };
     let line = format!("  growth  {fit}\n");
     match spec.complexity {
+        Some(declared) if !fit.is_within(declared) && log_factor_tolerated(&fit, declared) => {
+            Some(Ok(format!(
+                "{line}  growth  within tolerance of the declared {declared}: only a log factor \
+                 apart, and {declared} still fits (R² >= {LOG_FACTOR_R2}); caches alone can add \
+                 that much\n"
+            )))
+        }
         Some(declared) if !fit.is_within(declared) => {
             let times: Vec<String> = series
                 .iter()
@@ -214,6 +221,25 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
         ))),
         None => Some(Ok(line)),
     }
+}
+
+/// How well the declared class must still fit for a log factor above it to pass.
+const LOG_FACTOR_R2: f64 = 0.99;
+
+/// A measured class one log factor above the declared one (O(log n) for O(1), O(n log n) for
+/// O(n)) passes when the declared class also fits well: on real machines growing working sets
+/// leave the caches and add about that much, which is not the accidental O(n²) this check is
+/// for. Real linear hash-set code measured O(n log n) here over 1k..64k elements.
+fn log_factor_tolerated(fit: &complexity::Fit, declared: Complexity) -> bool {
+    let adjacent = matches!(
+        (declared, fit.best),
+        (Complexity::Constant, Complexity::Logarithmic)
+            | (Complexity::Linear, Complexity::Linearithmic)
+    );
+    adjacent
+        && fit
+            .model(declared)
+            .is_some_and(|m| m.r_squared >= LOG_FACTOR_R2)
 }
 
 fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {

@@ -3,6 +3,7 @@
 
 mod allocations;
 mod budgets;
+mod growth;
 mod history;
 mod lock;
 mod smoke;
