@@ -24,6 +24,7 @@ pub mod measure;
 pub mod report;
 pub mod spec;
 pub mod stats;
+pub mod versus;
 
 mod runtime;
 
@@ -33,6 +34,7 @@ pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;
 pub use spec::Spec;
 pub use stats::Summary;
+pub use versus::{Comparison, ComparisonReport};
 pub use std::hint::black_box;
 
 /// Items used by the code that `#[perf_test]` generates. Not public API: no semver promises.
