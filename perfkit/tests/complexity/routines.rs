@@ -141,10 +141,8 @@ fn random_below(n: usize, bound: u64) -> Vec<u64> {
 /// O(n²): pairs i < j with equal values.
 fn equal_pairs(v: &[u64]) -> usize {
     let mut count = 0;
-    for i in 0..v.len() {
-        for j in i + 1..v.len() {
-            count += usize::from(v[i] == v[j]);
-        }
+    for (i, a) in v.iter().enumerate() {
+        count += v[i + 1..].iter().filter(|&b| a == b).count();
     }
     count
 }
@@ -152,12 +150,13 @@ fn equal_pairs(v: &[u64]) -> usize {
 /// O(n³): triples i < j < k whose sum is a multiple of 1024.
 fn triples(v: &[u64]) -> usize {
     let mut count = 0;
-    for i in 0..v.len() {
-        for j in i + 1..v.len() {
-            let ij = v[i] + v[j];
-            for k in j + 1..v.len() {
-                count += usize::from((ij + v[k]) % 1024 == 0);
-            }
+    for (i, a) in v.iter().enumerate() {
+        for (j, b) in v.iter().enumerate().skip(i + 1) {
+            let ab = a + b;
+            count += v[j + 1..]
+                .iter()
+                .filter(|&c| (ab + c).is_multiple_of(1024))
+                .count();
         }
     }
     count
