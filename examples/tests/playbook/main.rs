@@ -1,3 +1,7 @@
 //! The playbook's perf tests: run `cargo test --release -p perfkit-examples -- --show-output`.
 
+mod caching;
 mod duplicates;
+mod n_plus_one;
+mod parallel;
+mod search;
