@@ -4,9 +4,9 @@
 //! 1. [`Strategy::LikeScan`]: `LIKE '%term%'` filtered and sorted by popularity. `LIKE` with a
 //!    leading wildcard cannot use an index, so every request reads every row.
 //! 2. [`Strategy::FtsCoveringIndex`]: an FTS5 full-text index finds the matches and a covering
-//!    index on popularity ranks them without reading the table. The median drops by an order
-//!    of magnitude; the tail does not, because a common word ("boots") still has thousands of
-//!    matches and every one is gathered before the first result is known.
+//!    index on popularity ranks them without reading the table. The median drops several-fold,
+//!    the tail less: a common word ("boots") has thousands of matches, all gathered into a set
+//!    before the first result, and a rare one walks most of the popularity index to fill a page.
 //! 3. [`Strategy::FtsRanked`]: the full-text index stores the products in popularity order
 //!    (rowid = rank) along with the columns the endpoint returns, so a search reads the first
 //!    20 matches and stops, whatever the word. The price: ranks change when popularity does, so
