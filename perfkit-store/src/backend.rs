@@ -9,6 +9,7 @@
 
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
+use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
@@ -62,4 +63,8 @@ pub(crate) trait Backend: Send {
         query: &BaselineQuery<'_>,
         sha: &str,
     ) -> Result<Option<Baseline>, StoreError>;
+
+    /// Deletes old runs by the rule in [`crate::gc`], in one transaction; with `dry_run`,
+    /// only reports what it would delete.
+    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError>;
 }

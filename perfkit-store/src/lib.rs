@@ -40,6 +40,7 @@
 mod backend;
 mod baseline;
 mod error;
+mod gc;
 mod git;
 mod ids;
 mod location;
@@ -53,6 +54,7 @@ mod testbed;
 
 pub use baseline::{Baseline, BaselineQuery, Candidates, PooledSeries, candidates};
 pub use error::StoreError;
+pub use gc::{GcReport, PrunedCommit};
 pub use git::{FirstParents, GitContext};
 pub use ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 pub use location::{DbLocation, default_db_path, workspace_root};

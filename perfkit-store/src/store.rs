@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::backend::Backend;
 use crate::baseline::{Baseline, BaselineQuery, candidates};
 use crate::error::StoreError;
+use crate::gc::GcReport;
 use crate::git::GitContext;
 use crate::ids::{ResultId, RunId};
 use crate::location::DbLocation;
@@ -168,6 +169,20 @@ impl Store {
         query: &BaselineQuery<'_>,
     ) -> Result<Option<Baseline>, StoreError> {
         self.baseline(query, candidates(git, base)?)
+    }
+
+    /// Prunes old history in one transaction, and reports what went; with `dry_run`, deletes
+    /// nothing and reports what it would delete.
+    ///
+    /// - Per branch, the newest `keep` commits (by author time) keep all their results; a
+    ///   commit kept on any branch it was measured on is kept whole, on every testbed.
+    /// - Runs on a detached HEAD (usual in CI) count as one branch of their own; each run
+    ///   recorded without a commit counts as a commit of its own.
+    /// - The run holding the newest result of each benchmark on each testbed is never deleted,
+    ///   so every benchmark keeps its latest timing however old its commit.
+    /// - Everything else is deleted with its results; commits left without runs are forgotten.
+    pub fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+        self.backend.gc(keep, dry_run)
     }
 }
 

@@ -31,6 +31,7 @@
 //! copies of their run's commit, testbed and dirty flag so that both are answered from an
 //! index without visiting the run. Raw samples are one blob per result (8 bytes a sample).
 
+mod gc;
 mod migrations;
 mod open;
 mod read;
@@ -44,6 +45,7 @@ use rusqlite::Connection;
 use crate::backend::Backend;
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
+use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
@@ -146,6 +148,13 @@ impl Backend for SqliteBackend {
     ) -> Result<Option<Baseline>, StoreError> {
         retry(&self.path, "reading a baseline", || {
             read::baseline_at(&self.conn, query, sha)
+        })
+    }
+
+    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "pruning history", || {
+            gc::gc(conn, keep, dry_run)
         })
     }
 }
