@@ -1,7 +1,5 @@
-//! `cargo perfkit`: not yet built; prints its version and what is coming.
+//! The `cargo-perfkit` binary: `cargo perfkit ...` runs it as `cargo-perfkit perfkit ...`.
 
-fn main() {
-    println!("cargo-perfkit {}", env!("CARGO_PKG_VERSION"));
-    println!("The `cargo perfkit` commands (run, history, compare, check, list, report, ...) are not built yet.");
-    println!("Today, run perf tests with `cargo test --release`.");
+fn main() -> std::process::ExitCode {
+    cargo_perfkit::main()
 }

@@ -1,0 +1,266 @@
+//! The command line, as clap reads it.
+//!
+//! `bin_name = "cargo"` with a `perfkit` subcommand: cargo runs an external subcommand as
+//! `cargo-perfkit perfkit ARGS`, so `cargo perfkit ARGS`, `cargo-perfkit perfkit ARGS` and the
+//! repository's alias (`cargo run -p cargo-perfkit -- perfkit ARGS`) all parse the same.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `cargo`, as far as this binary is concerned: only its `perfkit` subcommand.
+#[derive(Debug, Parser)]
+#[command(name = "cargo", bin_name = "cargo", styles = clap::builder::Styles::plain())]
+pub enum Cargo {
+    /// perfkit's history, comparisons and merge gate.
+    Perfkit(Perfkit),
+}
+
+/// perfkit's history: trends per commit, comparisons with verdicts, a merge gate for CI.
+#[derive(Debug, Args)]
+#[command(version, after_help = AFTER_HELP)]
+pub struct Perfkit {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 fine; 1 a regression (check) or failed tests (run); 2 a usage or environment error.
+Settings come from the environment and perfkit.toml like the perf tests' (PERFKIT_DB,
+PERFKIT_TESTBED, PERFKIT_BASELINE, PERFKIT_ALPHA, PERFKIT_THRESHOLD); flags win over both.";
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The history store: a SQLite file (relative to the current directory) or a postgres://
+    /// URL. Default: PERFKIT_DB, else <workspace root>/.perfkit/history.db.
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    pub db: Option<String>,
+
+    /// The testbed whose history to read (a name from `cargo perfkit list`, or a fingerprint).
+    /// Default: this machine's, or the only one in the store.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub testbed: Option<String>,
+}
+
+/// How reports are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people (coloured on a terminal unless NO_COLOR is set).
+    Table,
+    /// JSON with a versioned schema (docs/cli-json.md), for machines.
+    Json,
+    /// GitHub-flavoured markdown, for PR comments and step summaries.
+    Markdown,
+}
+
+/// How p-values are adjusted when many benchmarks are judged at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Fdr {
+    /// Benjamini-Hochberg: verdicts on q-values, controlling the false discovery rate.
+    Bh,
+    /// No adjustment: verdicts on each benchmark's own p-value.
+    None,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run `cargo test --release` with perf tests recording, then compare this run with its
+    /// baseline.
+    Run(RunArgs),
+    /// Per benchmark, its results commit by commit along first-parent history.
+    History(HistoryArgs),
+    /// Every benchmark at two commits side by side, with change, CI, p, q and verdict.
+    Compare(CompareArgs),
+    /// The merge gate: exit 1 when the current commit significantly regressed a benchmark.
+    Check(CheckArgs),
+    /// Benchmarks, testbeds and commits in the store.
+    List(ListArgs),
+    /// A markdown performance baseline document for the current commit.
+    Baseline(BaselineArgs),
+    /// Record results of other tools under the current commit.
+    Import(ImportArgs),
+    /// History for other tools: JSON, CSV, or Bencher Metric Format.
+    Export(ExportArgs),
+    /// Prune old history: keep the newest commits of each branch.
+    Gc(GcArgs),
+}
+
+/// The verdict rule's options, shared by `run`, `compare` and `check`.
+#[derive(Debug, Clone, Args)]
+pub struct RuleArgs {
+    /// Significance level (default: PERFKIT_ALPHA, perfkit.toml, else 0.01).
+    #[arg(long, value_name = "A")]
+    pub alpha: Option<f64>,
+    /// Smallest change that counts, e.g. 5% (default: PERFKIT_THRESHOLD, perfkit.toml, else 5%).
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<String>,
+    /// False discovery control across benchmarks.
+    #[arg(long, value_enum, default_value_t = Fdr::Bh)]
+    pub fdr: Fdr,
+}
+
+/// `cargo perfkit run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Package(s) to test (passed to cargo test).
+    #[arg(short, long = "package", value_name = "PKG")]
+    pub package: Vec<String>,
+    /// Test all packages in the workspace (passed to cargo test).
+    #[arg(long)]
+    pub workspace: bool,
+    /// Run the tests this many times, in separate processes, and pool the results.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+    /// Compare with the merge-base with this revision (like PERFKIT_BASELINE).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// A short sampling plan (PERFKIT=quick) for a fast, rough signal.
+    #[arg(long)]
+    pub quick: bool,
+    /// Output format of the comparison.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Verdict rule.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// More arguments for `cargo test` (filters, --features, `-- --exact`, ...).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CARGO TEST ARGS"
+    )]
+    pub cargo_args: Vec<String>,
+}
+
+/// `cargo perfkit history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only benchmarks whose name contains this (`*` matches anything).
+    pub pattern: Option<String>,
+    /// Commits shown per benchmark (newest first).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Follow this branch's first parents instead of HEAD's.
+    #[arg(long, value_name = "B")]
+    pub branch: Option<String>,
+    /// Verdict rule for the steps between commits.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `cargo perfkit compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base revision (default: the head's baseline by perfkit's rule).
+    pub base: Option<String>,
+    /// The head revision (default: the current commit).
+    pub head: Option<String>,
+    /// Verdict rule.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `cargo perfkit check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Compare with the newest results at or before the merge-base with this revision.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Exit 1 when there is no baseline to compare with (default: pass with a notice).
+    #[arg(long)]
+    pub require_baseline: bool,
+    /// Verdict rule.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `cargo perfkit list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `cargo perfkit baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+}
+
+/// `cargo perfkit import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Where the results come from.
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+/// The tools `import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// criterion's output directory (`*/new/benchmark.json` and `sample.json`).
+    Criterion(CriterionArgs),
+}
+
+/// `cargo perfkit import criterion`.
+#[derive(Debug, Args)]
+pub struct CriterionArgs {
+    /// criterion's output (default: $CARGO_TARGET_DIR/criterion, else target/criterion).
+    pub dir: Option<PathBuf>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Every result with its summary (schema 1, docs/cli-json.md).
+    Json,
+    /// One line per result.
+    Csv,
+    /// Bencher Metric Format: the current commit's medians with their CIs.
+    Bmf,
+}
+
+/// `cargo perfkit export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only benchmarks whose name contains this (`*` matches anything).
+    pub pattern: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+/// `cargo perfkit gc`.
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// Commits to keep per branch, newest first.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub keep: usize,
+    /// Only say what would be deleted.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

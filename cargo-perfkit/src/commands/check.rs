@@ -1,0 +1,202 @@
+//! `cargo perfkit check`: the merge gate. The current commit against its baseline, false
+//! discoveries controlled across benchmarks; exit 1 on a significant regression.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use perfkit::compare::Verdict;
+use serde_json::{Value, json};
+
+use crate::cli::{CheckArgs, Format, Global};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
+use crate::exit;
+use crate::judge::{Row, judge};
+use crate::pool::{baseline_side, head_side};
+use crate::render::comparison::{ComparisonView, name};
+use crate::render::json;
+use crate::render::units::{change, change_ci, probability};
+use crate::workspace::Workspace;
+
+/// Judges the current commit; exit 1 when a benchmark regressed.
+pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult {
+    let ws = Workspace::locate(ctx, global)?;
+    let (rule, fdr) = ws.rule(&args.rule)?;
+    let store = ws.store_with_history()?;
+    let testbed = ws.testbed(&store)?;
+    let git = ws.git();
+    let head = head_side(&store, &git, &testbed, None)?;
+    let base_rev = args.base.as_deref().or(ws.base.as_deref());
+    let base = baseline_side(&store, &git, &testbed, &head, base_rev)?;
+    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let view = ComparisonView {
+        testbed: &testbed,
+        base: base.as_ref(),
+        head: &head,
+        head_label: "head",
+        rule,
+        fdr,
+        rows: &rows,
+    };
+    let regressions: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Regression)
+        .collect();
+
+    let (code, verdict) = match (&base, regressions.is_empty()) {
+        (None, _) => {
+            let notice = format!(
+                "no baseline: no commit before {} has results on testbed `{}`{}",
+                name(&head),
+                testbed.name,
+                match base_rev {
+                    Some(rev) => format!(" at or before its merge-base with `{rev}`"),
+                    None => String::new(),
+                }
+            );
+            if args.require_baseline {
+                let why = format!(
+                    "check failed: {notice}; record the base commit first (`cargo perfkit run` \
+                     there), or drop --require-baseline"
+                );
+                (exit::REGRESSION, why)
+            } else {
+                let why = format!(
+                    "check passed: {notice}, so nothing can have regressed \
+                     (--require-baseline makes this fail)"
+                );
+                (exit::OK, why)
+            }
+        }
+        (Some(_), true) => (
+            exit::OK,
+            format!(
+                "check passed: no significant regression in {} benchmark{}",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ),
+        ),
+        (Some(base), false) => {
+            let mut why = format!(
+                "check failed: {} benchmark{} significantly slower than at {}:",
+                regressions.len(),
+                if regressions.len() == 1 {
+                    " is"
+                } else {
+                    "s are"
+                },
+                name(base)
+            );
+            for r in &regressions {
+                let _ = write!(why, "\n  {}: {}", r.key, one_line(r));
+            }
+            (exit::REGRESSION, why)
+        }
+    };
+
+    match args.format {
+        Format::Table => {
+            write!(ctx.stdout, "{}", view.table(ctx.color()))?;
+            writeln!(ctx.stdout, "\n{verdict}")?;
+        }
+        Format::Markdown => {
+            write!(ctx.stdout, "{}", view.markdown("perfkit check"))?;
+            writeln!(ctx.stderr, "{verdict}")?;
+        }
+        Format::Json => {
+            let mut m = view.json("check");
+            m.insert("passed".into(), json!(code == exit::OK));
+            m.insert("message".into(), json!(verdict));
+            json::write(&mut ctx.stdout, &Value::Object(m))?;
+            writeln!(ctx.stderr, "{verdict}")?;
+        }
+    }
+    if let Some(summary) = ctx.var("GITHUB_STEP_SUMMARY") {
+        github(ctx, &summary, &view, &regressions, args.format)?;
+    }
+    Ok(code)
+}
+
+/// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80`.
+fn one_line(r: &Row) -> String {
+    match &r.comparison {
+        Some(c) => {
+            let mut s = format!(
+                "{} {}  p={}",
+                change(c.ratio),
+                change_ci(c.ratio_ci),
+                probability(c.p)
+            );
+            if let Some(q) = c.q {
+                let _ = write!(s, " q={}", probability(q));
+            }
+            s
+        }
+        None => r.verdict.to_string(),
+    }
+}
+
+/// On GitHub Actions: the markdown report appended to the step summary, and an `::error`
+/// annotation per regression.
+fn github(
+    ctx: &mut Context,
+    summary: &str,
+    view: &ComparisonView<'_>,
+    regressions: &[&Row],
+    format: Format,
+) -> Result<(), CliError> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(summary)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "cannot append to the step summary GITHUB_STEP_SUMMARY={summary}: {e}; unset \
+                 GITHUB_STEP_SUMMARY outside GitHub Actions"
+            ))
+        })?;
+    writeln!(file, "{}", view.markdown("perfkit check"))
+        .map_err(|e| CliError::usage(format!("cannot write the step summary {summary}: {e}")))?;
+    // Workflow commands are read from stdout and stderr; keep stdout pure JSON.
+    let out: &mut dyn std::io::Write = if format == Format::Json {
+        &mut ctx.stderr
+    } else {
+        &mut ctx.stdout
+    };
+    for r in regressions {
+        writeln!(
+            out,
+            "::error title={}::{}",
+            escape_property("performance regression"),
+            escape_data(&format!(
+                "{} is significantly slower: {}",
+                r.key,
+                one_line(r)
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+/// The data of a workflow command, escaped as the runner expects.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property of a workflow command, escaped as the runner expects.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_commands_are_escaped() {
+        assert_eq!(escape_data("50% slower\nnow"), "50%25 slower%0Anow");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

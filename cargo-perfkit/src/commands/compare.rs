@@ -1,0 +1,68 @@
+//! `cargo perfkit compare [BASE] [HEAD]`: every benchmark at two commits side by side.
+
+use std::io::Write as _;
+
+use serde_json::Value;
+
+use crate::cli::{CompareArgs, Format, Global};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
+use crate::exit;
+use crate::judge::judge;
+use crate::pool::{baseline_side, commit_side, head_side, resolve};
+use crate::render::comparison::ComparisonView;
+use crate::render::json;
+use crate::workspace::Workspace;
+
+/// Compares HEAD (default: the current commit) with BASE (default: its baseline).
+pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliResult {
+    let ws = Workspace::locate(ctx, global)?;
+    let (rule, fdr) = ws.rule(&args.rule)?;
+    let store = ws.store_with_history()?;
+    let testbed = ws.testbed(&store)?;
+    let git = ws.git();
+    let head = head_side(&store, &git, &testbed, args.head.as_deref())?;
+    let base = match &args.base {
+        Some(rev) => {
+            let commit = resolve(&git, Some(rev))?;
+            let side = commit_side(&store, &testbed, &commit, false)?;
+            Some(side.ok_or_else(|| {
+                CliError::usage(format!(
+                    "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \
+                     the commits that have some",
+                    commit.short_sha(),
+                    commit.summary,
+                    testbed.name
+                ))
+            })?)
+        }
+        None => {
+            let side = baseline_side(&store, &git, &testbed, &head, ws.base.as_deref())?;
+            if side.is_none() {
+                writeln!(
+                    ctx.stderr,
+                    "no baseline: no earlier commit has results on testbed `{}`, so every \
+                     benchmark is new",
+                    testbed.name
+                )?;
+            }
+            side
+        }
+    };
+    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let view = ComparisonView {
+        testbed: &testbed,
+        base: base.as_ref(),
+        head: &head,
+        head_label: "head",
+        rule,
+        fdr,
+        rows: &rows,
+    };
+    match args.format {
+        Format::Table => write!(ctx.stdout, "{}", view.table(ctx.color()))?,
+        Format::Markdown => write!(ctx.stdout, "{}", view.markdown("perfkit compare"))?,
+        Format::Json => json::write(&mut ctx.stdout, &Value::Object(view.json("compare")))?,
+    }
+    Ok(exit::OK)
+}

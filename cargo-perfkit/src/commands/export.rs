@@ -1,0 +1,208 @@
+//! `cargo perfkit export`: history for other tools, as JSON, CSV, or the Bencher Metric
+//! Format (the current commit's medians).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use perfkit::Summary;
+use perfkit_store::{HistoryPoint, HistoryQuery, Testbed, ThroughputKind};
+use serde_json::{Map, Value, json};
+
+use super::matches;
+use crate::cli::{ExportArgs, ExportFormat, Global};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
+use crate::exit;
+use crate::pool::head_side;
+use crate::render::json;
+use crate::render::units::{date, rfc3339};
+use crate::workspace::Workspace;
+
+/// Writes the history of the benchmarks matching the pattern.
+pub fn export(ctx: &mut Context, global: &Global, args: &ExportArgs) -> CliResult {
+    let ws = Workspace::locate(ctx, global)?;
+    let store = ws.store_with_history()?;
+    if args.format == ExportFormat::Bmf {
+        return bmf(ctx, &ws, &store, args.pattern.as_deref());
+    }
+    // Every testbed, unless one was chosen.
+    let testbeds: Vec<Testbed> = if global.testbed.is_some() {
+        vec![ws.testbed(&store)?]
+    } else {
+        store.testbeds()?.into_iter().map(|t| t.testbed).collect()
+    };
+    let names: Vec<String> = store
+        .benchmarks()?
+        .into_iter()
+        .map(|b| b.name)
+        .filter(|n| matches(args.pattern.as_deref(), n))
+        .collect();
+    let mut points: Vec<(&Testbed, HistoryPoint)> = Vec::new();
+    for testbed in &testbeds {
+        for name in &names {
+            let mut query = HistoryQuery::new(name, testbed);
+            query.include_dirty = true;
+            query.include_samples = false;
+            points.extend(store.history(&query)?.into_iter().map(|p| (testbed, p)));
+        }
+    }
+    match args.format {
+        ExportFormat::Json => {
+            let mut m = json::envelope("export");
+            m.insert("store".into(), json!(ws.db.to_string()));
+            let beds: Vec<Value> = testbeds.iter().map(json::testbed).collect();
+            m.insert("testbeds".into(), Value::Array(beds));
+            let list: Vec<Value> = points.iter().map(|(t, p)| point_json(t, p)).collect();
+            m.insert("results".into(), Value::Array(list));
+            json::write(&mut ctx.stdout, &Value::Object(m))?;
+        }
+        ExportFormat::Csv => write!(ctx.stdout, "{}", csv(&points))?,
+        ExportFormat::Bmf => unreachable!("handled above"),
+    }
+    Ok(exit::OK)
+}
+
+fn point_json(testbed: &Testbed, p: &HistoryPoint) -> Value {
+    let r = &p.record;
+    let s = &r.summary;
+    json!({
+        "benchmark": r.benchmark,
+        "size": r.size,
+        "testbed": testbed.fingerprint,
+        "commit": p.commit.as_ref().map(json::commit),
+        "dirty": p.dirty,
+        "branch": p.branch,
+        "run": p.run.get(),
+        "started_at": rfc3339(p.started_at),
+        "iterations_per_sample": r.iterations_per_sample,
+        "summary": {
+            "n": s.n, "mean_ns": s.mean, "sd_ns": s.sd, "min_ns": s.min, "max_ns": s.max,
+            "median_ns": s.median, "p90_ns": s.p90, "p95_ns": s.p95, "p99_ns": s.p99,
+            "mad_ns": s.mad, "mean_ci_ns": [s.mean_ci_lower, s.mean_ci_upper],
+            "median_ci_ns": [s.median_ci_lower, s.median_ci_upper], "outliers": s.outliers,
+        },
+        "budgets": r.budgets.iter().map(|b| json!({
+            "statistic": b.statistic, "limit": b.limit, "estimate": b.estimate, "passed": b.passed,
+        })).collect::<Vec<_>>(),
+        "allocations": r.allocations.map(|a| json!({"allocs": a.allocs, "bytes": a.bytes})),
+        "throughput": r.throughput.map(|t| json!({
+            "kind": t.kind.as_str(), "per_iteration": t.per_iteration,
+        })),
+        "comparison": r.comparison.as_ref().map(|c| json!({
+            "ratio": c.ratio, "ratio_ci": [c.ratio_ci_lower, c.ratio_ci_upper], "p": c.p,
+            "verdict": c.verdict,
+        })),
+    })
+}
+
+const CSV_HEADER: &str = "benchmark,size,testbed,commit,commit_date,subject,dirty,branch,run,\
+started_at,n,mean_ns,median_ns,median_ci_lower_ns,median_ci_upper_ns,p90_ns,p95_ns,p99_ns,\
+min_ns,max_ns,sd_ns,outliers,ratio,verdict";
+
+fn csv(points: &[(&Testbed, HistoryPoint)]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = format!("{CSV_HEADER}\n");
+    for (t, p) in points {
+        let r = &p.record;
+        let s = &r.summary;
+        let c = p.commit.as_ref();
+        let cells = [
+            field(&r.benchmark),
+            r.size.map(|n| n.to_string()).unwrap_or_default(),
+            field(&t.name),
+            c.map(|c| c.sha.clone()).unwrap_or_default(),
+            c.map(|c| date(c.author_time)).unwrap_or_default(),
+            field(c.map_or("", |c| c.summary.as_str())),
+            p.dirty.to_string(),
+            field(p.branch.as_deref().unwrap_or("")),
+            p.run.to_string(),
+            rfc3339(p.started_at),
+            s.n.to_string(),
+            s.mean.to_string(),
+            s.median.to_string(),
+            s.median_ci_lower.to_string(),
+            s.median_ci_upper.to_string(),
+            s.p90.to_string(),
+            s.p95.to_string(),
+            s.p99.to_string(),
+            s.min.to_string(),
+            s.max.to_string(),
+            s.sd.to_string(),
+            s.outliers.to_string(),
+            r.comparison
+                .as_ref()
+                .map(|c| c.ratio.to_string())
+                .unwrap_or_default(),
+            field(r.comparison.as_ref().map_or("", |c| c.verdict.as_str())),
+        ];
+        let _ = writeln!(out, "{}", cells.join(","));
+    }
+    out
+}
+
+/// Bencher Metric Format: `{"name": {"latency": {"value", "lower_value", "upper_value"}}}`
+/// for every series of the current commit, in ns, with the median's 95% CI; and `throughput`
+/// (per second) where declared.
+fn bmf(
+    ctx: &mut Context,
+    ws: &Workspace,
+    store: &perfkit_store::Store,
+    pattern: Option<&str>,
+) -> CliResult {
+    let testbed = ws.testbed(store)?;
+    let git = ws.git();
+    let head = head_side(store, &git, &testbed, None)?;
+    let mut out = Map::new();
+    for (key, pooled) in &head.series {
+        if !matches(pattern, &key.benchmark) {
+            continue;
+        }
+        let Ok(s) = Summary::new(&pooled.samples) else {
+            continue;
+        };
+        let mut measures = Map::new();
+        measures.insert(
+            "latency".into(),
+            json!({
+                "value": s.median,
+                "lower_value": s.median_ci.lower,
+                "upper_value": s.median_ci.upper,
+            }),
+        );
+        if let Some(t) = pooled.newest.as_ref().and_then(|r| r.throughput) {
+            let per_second = |ns: f64| t.per_iteration as f64 * 1e9 / ns;
+            let unit = match t.kind {
+                ThroughputKind::Bytes => "bytes",
+                ThroughputKind::Elements => "elements",
+            };
+            measures.insert(
+                "throughput".into(),
+                json!({
+                    "value": per_second(s.median),
+                    "lower_value": per_second(s.median_ci.upper),
+                    "upper_value": per_second(s.median_ci.lower),
+                    "unit": unit,
+                }),
+            );
+        }
+        let name = match key.size {
+            Some(n) => format!("{}/{n}", key.benchmark),
+            None => key.benchmark.clone(),
+        };
+        out.insert(name, Value::Object(measures));
+    }
+    if out.is_empty() && pattern.is_some() {
+        return Err(CliError::usage(format!(
+            "no benchmark of the current commit matches `{}`",
+            pattern.unwrap_or_default()
+        )));
+    }
+    json::write(&mut ctx.stdout, &Value::Object(out))?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,149 @@
+//! Numbers and dates as the tables write them.
+
+use perfkit::stats::Interval;
+use perfkit_store::Timestamp;
+
+pub use perfkit::report::format_ns as ns;
+
+/// A ratio as a signed percentage change: 1.072 → `+7.2%`.
+pub fn change(ratio: f64) -> String {
+    if !ratio.is_finite() {
+        return "?".to_owned();
+    }
+    let pct = (ratio - 1.0) * 100.0;
+    if pct.abs() >= 999.5 {
+        format!("{:+.0}%", pct)
+    } else {
+        format!("{:+.1}%", pct)
+    }
+}
+
+/// A ratio's interval as changes: `[+4.1%, +10.4%]`.
+pub fn change_ci(ci: Interval) -> String {
+    format!("[{}, {}]", change(ci.lower), change(ci.upper))
+}
+
+/// A median with the half-width of its CI relative to it: `10.01 µs ±0.3%`.
+pub fn median_ci(median: f64, ci: Interval) -> String {
+    let half = (ci.upper - median).max(median - ci.lower);
+    if median > 0.0 && half.is_finite() {
+        format!("{} ±{:.1}%", ns(median), half / median * 100.0)
+    } else {
+        ns(median)
+    }
+}
+
+/// A p- or q-value: four decimals down to 0.0001, then scientific (as `Comparison` prints it).
+pub fn probability(p: f64) -> String {
+    match p {
+        0.0 => "0".to_owned(),
+        p if p >= 1e-4 => format!("{p:.4}"),
+        p if p.is_finite() => format!("{p:.1e}"),
+        _ => "?".to_owned(),
+    }
+}
+
+/// A fraction as a percentage: 0.05 → `5%`, 0.025 → `2.5%`.
+pub fn percent(f: f64) -> String {
+    let p = f * 100.0;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p}%")
+    }
+}
+
+/// Days since 1970-01-01 as (year, month, day), proleptic Gregorian (Howard Hinnant's
+/// `civil_from_days`).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Seconds since the epoch as a UTC date: `2026-04-14`.
+pub fn date(secs: i64) -> String {
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A timestamp as UTC date and time to the minute: `2026-04-14 09:05 UTC`.
+pub fn datetime(t: Timestamp) -> String {
+    let secs = t.unix_ms().div_euclid(1000);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02} UTC",
+        date(secs),
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// A timestamp in RFC 3339, UTC, to the millisecond: `2026-04-14T09:05:03.250Z`.
+pub fn rfc3339(t: Timestamp) -> String {
+    let ms = t.unix_ms();
+    let secs = ms.div_euclid(1000);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        date(secs),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        ms.rem_euclid(1000)
+    )
+}
+
+/// The first `max` characters of `s`, with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_utc() {
+        // `date -u -d @1776157503 +%F` → 2026-04-14
+        assert_eq!(date(1_776_157_503), "2026-04-14");
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(951_782_400), "2000-02-29");
+        assert_eq!(date(-86_400), "1969-12-31");
+        let t = Timestamp::from_unix_ms(1_776_157_503_250);
+        assert_eq!(datetime(t), "2026-04-14 09:05 UTC");
+        assert_eq!(rfc3339(t), "2026-04-14T09:05:03.250Z");
+    }
+
+    #[test]
+    fn changes_and_probabilities() {
+        assert_eq!(change(1.072), "+7.2%");
+        assert_eq!(change(0.5), "-50.0%");
+        assert_eq!(change(30.0), "+2900%");
+        assert_eq!(
+            change_ci(Interval {
+                lower: 1.041,
+                upper: 1.104
+            }),
+            "[+4.1%, +10.4%]"
+        );
+        assert_eq!(probability(0.0003), "0.0003");
+        assert_eq!(probability(3.2e-12), "3.2e-12");
+        assert_eq!(percent(0.05), "5%");
+        assert_eq!(percent(0.025), "2.5%");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,176 @@
+//! One snapshot per command and format that people read, plus the errors that tell them what
+//! to do.
+
+use cargo_perfkit::exit;
+
+use crate::support::{project, repository};
+
+#[test]
+fn list() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["list"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn history_table() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["history"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn history_of_one_benchmark_in_markdown() {
+    let p = project();
+    let (code, out, _) = p.perfkit(&["history", "render", "--format", "markdown", "--limit", "2"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_defaults_to_the_baseline_of_the_current_commit() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["compare"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_two_revisions_in_markdown() {
+    let p = project();
+    let (code, out, _) = p.perfkit(&["compare", "HEAD~2", "HEAD~1", "--format", "markdown"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_json() {
+    let p = project();
+    let (code, out, _) = p.perfkit(&["compare", "--format", "json", "--fdr", "none"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn check_fails_on_the_regression_and_names_it() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["check"]);
+    assert_eq!((code, err.as_str()), (exit::REGRESSION, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn check_passes_against_a_base_without_the_regression() {
+    let p = project();
+    // Checked out at the second commit, its baseline is the first: parse got faster.
+    std::process::Command::new("git")
+        .args(["checkout", "-q", "HEAD~1"])
+        .current_dir(p.path())
+        .status()
+        .unwrap();
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::OK, "{out}");
+    assert!(
+        out.contains("check passed: no significant regression in 5 benchmarks"),
+        "{out}"
+    );
+    assert!(out.contains("improvement"), "{out}");
+}
+
+#[test]
+fn check_on_github_writes_the_step_summary_and_annotations() {
+    let p = project();
+    let summary = p.path().join("summary.md");
+    let summary_var = summary.display().to_string();
+    let (code, out, _) = p.perfkit_with(&["check"], &[("GITHUB_STEP_SUMMARY", &summary_var)]);
+    assert_eq!(code, exit::REGRESSION);
+    let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    insta::assert_snapshot!(annotations.join("\n"));
+    insta::assert_snapshot!(std::fs::read_to_string(summary).unwrap());
+}
+
+#[test]
+fn check_without_a_baseline_passes_unless_one_is_required() {
+    let p = repository();
+    p.record(
+        "HEAD",
+        0,
+        vec![crate::support::record("app::parse", None, 900.0)],
+    );
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+    let (code, out, _) = p.perfkit(&["check", "--require-baseline", "--format", "json"]);
+    assert_eq!(code, exit::REGRESSION);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["passed"], false);
+    assert_eq!(json["base"], serde_json::Value::Null);
+}
+
+#[test]
+fn baseline_document() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["baseline"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn export_csv_and_bmf() {
+    let p = project();
+    let (code, out, _) = p.perfkit(&["export", "--format", "csv", "parse"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+    let (code, out, _) = p.perfkit(&["export", "--format", "bmf", "render"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn gc_dry_run_then_prune() {
+    let p = project();
+    let (code, dry, _) = p.perfkit(&["gc", "--keep", "1", "--dry-run"]);
+    assert_eq!(code, exit::OK);
+    insta::assert_snapshot!(dry);
+    let (_, list_before, _) = p.perfkit(&["list"]);
+    assert!(list_before.contains("commits (3)"), "{list_before}");
+    let (code, done, _) = p.perfkit(&["gc", "--keep", "1"]);
+    assert_eq!(code, exit::OK);
+    assert!(
+        done.starts_with("deleted 1 run (5 results) at 1 commit"),
+        "{done}"
+    );
+    let (_, list_after, _) = p.perfkit(&["list"]);
+    // The newest commit, and the second: it holds `app::legacy`'s newest result.
+    assert!(list_after.contains("commits (2)"), "{list_after}");
+}
+
+#[test]
+fn errors_say_what_to_do() {
+    let p = project();
+    let (code, _, err) = p.perfkit(&["compare", "mian"]);
+    assert_eq!(code, exit::USAGE);
+    insta::assert_snapshot!(err);
+
+    let empty = repository();
+    let (code, _, err) = empty.perfkit(&["history"]);
+    assert_eq!(code, exit::USAGE);
+    insta::assert_snapshot!(err);
+
+    let (code, _, err) = p.perfkit(&["history", "nosuchbench"]);
+    assert_eq!(code, exit::USAGE);
+    insta::assert_snapshot!(err);
+
+    let (code, _, err) = p.perfkit(&["check", "--threshold", "lots"]);
+    assert_eq!(code, exit::USAGE);
+    insta::assert_snapshot!(err);
+
+    let (code, _, err) = p.perfkit(&["frobnicate"]);
+    assert_eq!(code, exit::USAGE);
+    assert!(
+        err.contains("unrecognized subcommand 'frobnicate'"),
+        "{err}"
+    );
+}
