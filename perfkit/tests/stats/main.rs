@@ -6,6 +6,7 @@ mod reference;
 mod samples;
 
 mod adjust;
+mod error_rates;
 mod mann_whitney;
 mod summary_props;
 mod welch;
