@@ -124,12 +124,11 @@ impl CargoTest<'_> {
                     in_failures |= text == "failures:";
                     match (&bar, finished) {
                         (Some(bar), Some(test)) => {
-                            bar.set_length(progress.total.max(progress.done));
-                            bar.set_position(progress.done);
+                            show_counts(bar, &progress);
                             bar.set_message(test);
                         }
                         (Some(bar), None) => {
-                            bar.set_length(progress.total.max(progress.done));
+                            show_counts(bar, &progress);
                             if in_failures || text.starts_with("test result: FAILED") {
                                 transcript.push(text);
                             }
@@ -175,12 +174,11 @@ impl CargoTest<'_> {
         Ok(status.success())
     }
 
+    /// A spinner while cargo builds; [`show_counts`] turns it into a bar once tests run.
     fn bar(&self) -> ProgressBar {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        let template = "{spinner} {prefix}[{bar:25}] {pos}/{len} {wide_msg}";
-        let style = ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+        let style = ProgressStyle::with_template("{spinner} {prefix}{wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
         if let Some((i, n)) = self.round {
             bar.set_prefix(format!("round {i}/{n} "));
@@ -189,6 +187,22 @@ impl CargoTest<'_> {
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     }
+}
+
+/// Shows the tests counted so far as a bar (switching from the spinner at the first count).
+fn show_counts(bar: &ProgressBar, progress: &Progress) {
+    let total = progress.total.max(progress.done);
+    if total == 0 {
+        return;
+    }
+    if bar.length() == Some(0) {
+        let template = "{spinner} {prefix}[{bar:25}] {pos}/{len} {wide_msg}";
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+    }
+    bar.set_length(total);
+    bar.set_position(progress.done);
 }
 
 /// Forwards the lines of `stream` to `tx` from a thread of its own.
