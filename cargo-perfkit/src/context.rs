@@ -122,3 +122,24 @@ impl Write for Sink {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        let (mut ctx, _) = Context::captured(Path::new("."), &[("NO_COLOR", "")]);
+        assert!(!ctx.color(), "captured output is not a terminal");
+        ctx.stdout_terminal = true;
+        assert!(ctx.color(), "an empty NO_COLOR does not count");
+        ctx.env.insert("NO_COLOR".into(), "1".into());
+        assert!(!ctx.color());
+    }
+
+    #[test]
+    fn captured_contexts_never_write_githubs_files() {
+        let (ctx, _) = Context::captured(Path::new("."), &[]);
+        assert_eq!(ctx.var("GITHUB_STEP_SUMMARY"), None);
+    }
+}
