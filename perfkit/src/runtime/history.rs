@@ -17,6 +17,31 @@ use super::settings::{self, History};
 use crate::compare::Comparison;
 use crate::spec::{self, Spec};
 
+/// What history needs to know about the benchmark whose results it keeps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Series<'a> {
+    /// What measured it, for messages: `perf test` or `comparison`.
+    pub kind: &'static str,
+    /// The benchmark's name in history.
+    pub name: &'a str,
+    /// The directory of the crate that measured it (for the git repository and workspace).
+    pub manifest_dir: &'a str,
+    /// Work per iteration, when declared.
+    pub throughput: Option<spec::Throughput>,
+}
+
+impl<'a> Series<'a> {
+    /// The series of a perf test.
+    pub fn of(spec: &'a Spec) -> Series<'a> {
+        Series {
+            kind: "perf test",
+            name: spec.benchmark_name(),
+            manifest_dir: spec.manifest_dir,
+            throughput: spec.throughput,
+        }
+    }
+}
+
 /// What this process keeps open between perf tests.
 struct Session {
     location: DbLocation,
@@ -39,7 +64,7 @@ pub(crate) struct Opened {
 
 /// Opens history as `history` asks; `Ok(None)` when there is nothing to read or write (history
 /// off, or read-only with no store yet). An error is the test's failure message.
-pub(crate) fn open(history: &History, spec: &Spec) -> Result<Option<Opened>, String> {
+pub(crate) fn open(history: &History, spec: Series<'_>) -> Result<Option<Opened>, String> {
     let (store, record) = match history {
         History::Off => return Ok(None),
         History::Record(store) => (store, true),
@@ -83,17 +108,30 @@ pub(crate) fn open(history: &History, spec: &Spec) -> Result<Option<Opened>, Str
     }))
 }
 
+/// Records measurements that are not compared with a baseline (the variants of a
+/// [`crate::Comparison`]), unless history is off or read-only.
+pub(crate) fn record_series(
+    history: &History,
+    series: Series<'_>,
+    measurements: &[Measurement],
+) -> Result<(), String> {
+    match open(history, series)? {
+        Some(mut opened) => opened.record(series, measurements, &[]),
+        None => Ok(()),
+    }
+}
+
 impl Opened {
     fn session(&mut self) -> &mut Session {
         self.guard.as_mut().expect("opened by `open`")
     }
 
     /// The baseline of `spec`'s benchmark by DESIGN.md's rule, never this process's own run.
-    pub(crate) fn baseline(&mut self, spec: &Spec) -> Result<Option<Baseline>, String> {
+    pub(crate) fn baseline(&mut self, spec: Series<'_>) -> Result<Option<Baseline>, String> {
         let base = self.store.base.clone();
         let db = self.store.db.clone();
         let s = self.session();
-        let mut query = BaselineQuery::new(&s.testbed).benchmark(spec.benchmark_name());
+        let mut query = BaselineQuery::new(&s.testbed).benchmark(spec.name);
         if let Some(run) = s.run {
             query = query.excluding(run);
         }
@@ -105,7 +143,7 @@ impl Opened {
     /// Records `measurements` with their comparisons (unless read-only).
     pub(crate) fn record(
         &mut self,
-        spec: &Spec,
+        spec: Series<'_>,
         measurements: &[Measurement],
         comparisons: &[Option<Comparison>],
     ) -> Result<(), String> {
@@ -143,15 +181,15 @@ impl Opened {
     }
 }
 
-fn failure(spec: &Spec, what: &str, db: &DbLocation, e: &dyn std::fmt::Display) -> String {
+fn failure(spec: Series<'_>, what: &str, db: &DbLocation, e: &dyn std::fmt::Display) -> String {
     format!(
-        "perf test `{}`: {what} {db}: {e}\n(set PERFKIT_RECORD=0 to measure without recording, \
-         or PERFKIT_DB to use another store)",
-        spec.benchmark_name()
+        "{} `{}`: {what} {db}: {e}\n(set PERFKIT_RECORD=0 to measure without recording, or \
+         PERFKIT_DB to use another store)",
+        spec.kind, spec.name
     )
 }
 
-fn to_record(spec: &Spec, m: &Measurement, comparison: Option<&Comparison>) -> Record {
+fn to_record(spec: Series<'_>, m: &Measurement, comparison: Option<&Comparison>) -> Record {
     let s = &m.summary;
     let summary = StoredSummary {
         n: s.n as u64,
@@ -171,7 +209,7 @@ fn to_record(spec: &Spec, m: &Measurement, comparison: Option<&Comparison>) -> R
         outliers: s.outliers.total() as u64,
     };
     let mut record = Record::new(
-        spec.benchmark_name(),
+        spec.name,
         summary,
         m.samples.iters_per_sample,
         m.samples.times_ns.clone(),

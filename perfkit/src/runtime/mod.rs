@@ -8,6 +8,7 @@ mod verdicts;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
 
 use crate::alloc;

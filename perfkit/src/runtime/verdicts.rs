@@ -21,11 +21,12 @@ pub(super) fn judge(
     plan: Plan,
     outcome: &mut Outcome,
 ) -> Result<(), String> {
-    let Some(mut history) = history::open(&settings.history, spec)? else {
+    let series = history::Series::of(spec);
+    let Some(mut history) = history::open(&settings.history, series)? else {
         return Ok(());
     };
     outcome.text.push_str(&history.notes);
-    let baseline = history.baseline(spec)?;
+    let baseline = history.baseline(series)?;
     let rule = VerdictRule {
         alpha: spec.alpha.unwrap_or(settings.rule.alpha),
         threshold: spec.regression.unwrap_or(settings.rule.threshold),
@@ -35,7 +36,7 @@ pub(super) fn judge(
     let Some(baseline) = baseline else {
         outcome.text.push_str("no baseline yet\n");
         let none = vec![None; outcome.measurements.len()];
-        return history.record(spec, &outcome.measurements, &none);
+        return history.record(series, &outcome.measurements, &none);
     };
     let _ = writeln!(
         outcome.text,
@@ -74,7 +75,7 @@ pub(super) fn judge(
         outcome.measurements = again;
         comparisons = second;
     }
-    history.record(spec, &outcome.measurements, &comparisons)?;
+    history.record(series, &outcome.measurements, &comparisons)?;
     failure.map_or(Ok(()), Err)
 }
 

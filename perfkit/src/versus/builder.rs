@@ -9,7 +9,7 @@ use super::interleave;
 use super::report::{ComparisonReport, SizeResult};
 use crate::complexity::fit_summaries;
 use crate::measure::{Clock, MeasureLock, Mode, Plan, Samples};
-use crate::runtime::Settings;
+use crate::runtime::{Measurement, Series, Settings, record_series};
 use crate::stats::Summary;
 
 /// Compares named variants of an algorithm on the same inputs across input sizes.
@@ -214,6 +214,7 @@ impl<'a, T> Comparison<'a, T> {
             .collect();
         let note = lock.note.clone();
         drop(lock);
+        self.record(&settings, &names, &results);
 
         let fits = (0..names.len())
             .map(|v| {
@@ -263,6 +264,38 @@ impl<'a, T> Comparison<'a, T> {
             size,
             samples,
             summaries,
+        }
+    }
+
+    /// Records each variant as its own benchmark, `<comparison>/<variant>`, one series per size,
+    /// so a change of winner or growth class between commits shows in history.
+    ///
+    /// # Panics
+    ///
+    /// When history cannot be written, with the store's path and the cause.
+    fn record(&self, settings: &Settings, names: &[String], results: &[SizeResult]) {
+        let manifest_dir = self.find_manifest_dir();
+        let manifest_dir = manifest_dir.to_string_lossy();
+        for (v, variant) in names.iter().enumerate() {
+            let name = format!("{}/{variant}", self.name);
+            let measurements: Vec<Measurement> = results
+                .iter()
+                .map(|r| Measurement {
+                    size: Some(r.size),
+                    samples: r.samples[v].clone(),
+                    summary: r.summaries[v].clone(),
+                    checks: Vec::new(),
+                })
+                .collect();
+            let series = Series {
+                kind: "comparison",
+                name: &name,
+                manifest_dir: &manifest_dir,
+                throughput: None,
+            };
+            if let Err(e) = record_series(&settings.history, series, &measurements) {
+                panic!("{e}");
+            }
         }
     }
 

@@ -178,3 +178,51 @@ fn a_store_that_cannot_be_opened_fails_the_test_naming_it() {
         "the file is left untouched"
     );
 }
+
+#[test]
+fn a_comparison_records_each_variant_at_each_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let mut settings = Settings::isolated(Mode::Full, dir.path().join("measure.lock"));
+    settings.history = History::Record(HistoryConfig {
+        db: DbLocation::Sqlite(db.clone()),
+        base: None,
+        testbed: Some("synthetic".into()),
+    });
+    let plan = perfkit::measure::Plan {
+        fixed_samples: Some(5),
+        min_samples: 5,
+        max_samples: 5,
+        warmup: Duration::ZERO,
+        ..perfkit::measure::Plan::QUICK
+    };
+    let report = perfkit::Comparison::new("sum")
+        .sizes([10, 20, 40])
+        .setup(|n| (0..n as u64).collect::<Vec<u64>>())
+        .variant("iterator", |v| v.iter().sum::<u64>())
+        .variant("loop", |v| {
+            let mut s = 0;
+            for x in v {
+                s += x;
+            }
+            s
+        })
+        .plan(plan)
+        .settings(settings)
+        .run();
+    assert_eq!(report.sizes.len(), 3);
+    let store = perfkit_store::Store::open(&db).unwrap();
+    let recorded: Vec<(String, Vec<u64>, u64)> = store
+        .benchmarks()
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.sizes, b.results))
+        .collect();
+    assert_eq!(
+        recorded,
+        vec![
+            ("sum/iterator".to_owned(), vec![10, 20, 40], 3),
+            ("sum/loop".to_owned(), vec![10, 20, 40], 3),
+        ]
+    );
+}
