@@ -7,7 +7,7 @@ mod bencher;
 mod clock;
 mod lock;
 mod plan;
-mod sampler;
+pub(crate) mod sampler;
 
 pub use bencher::{Allocations, BatchSize, Bencher, Samples};
 pub use clock::Clock;

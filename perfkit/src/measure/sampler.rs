@@ -17,10 +17,10 @@ pub(crate) struct Sampled {
 
 /// Upper bound on iterations per batch, so a routine reported as taking no time cannot make the
 /// loop spin forever.
-const MAX_ITERS: u64 = 1 << 36;
+pub(crate) const MAX_ITERS: u64 = 1 << 36;
 
 /// Minimum number of samples before the precision target may stop sampling in a full plan.
-const MIN_FOR_PRECISION: usize = 50;
+pub(crate) const MIN_FOR_PRECISION: usize = 50;
 
 /// Runs `batch(k)` (which executes the routine `k` times and returns the time it took) according
 /// to `plan`. The time cap and warm-up count the durations `batch` reports, so the time spent in
@@ -33,42 +33,9 @@ pub(crate) fn sample(
     clock: &Clock,
     mut batch: impl FnMut(u64) -> Duration,
 ) -> Sampled {
-    let start = Instant::now();
     let wall_limit = (plan.warmup + plan.time_cap) * 5;
-
-    // Warm-up: double the batch until the warm-up time is spent; the last batch is the warmest,
-    // so it gives the estimate of the time per iteration.
-    let mut iters = 1u64;
-    let mut spent = Duration::ZERO;
-    let (estimate_ns, wall_ns) = loop {
-        let wall = Instant::now();
-        let d = batch(iters);
-        let wall = wall.elapsed();
-        spent += d;
-        let per_iter = d.as_nanos() as f64 / iters as f64;
-        let wall_per_iter = wall.as_nanos() as f64 / iters as f64;
-        if spent >= plan.warmup || start.elapsed() >= plan.warmup * 2 || iters >= MAX_ITERS {
-            break (per_iter, wall_per_iter);
-        }
-        // Grow while batches are short; a batch already taking an eighth of the warm-up on the
-        // wall clock is repeated as it is, so slow setups do not grow it past the warm-up.
-        if wall < plan.warmup / 8 {
-            iters = (iters * 2).min(MAX_ITERS);
-        }
-    };
-
-    let target = plan.target_sample_ns(clock.min_sample_ns());
-    let by_timed = if estimate_ns > 0.0 {
-        target / estimate_ns
-    } else {
-        f64::INFINITY
-    };
-    let by_wall = if wall_ns > 0.0 {
-        10.0 * target / wall_ns
-    } else {
-        f64::INFINITY
-    };
-    let iters_per_sample = (by_timed.min(by_wall).ceil().min(MAX_ITERS as f64) as u64).max(1);
+    let warm = warm_up(plan, &mut batch);
+    let iters_per_sample = warm.iters_per_sample(plan.target_sample_ns(clock.min_sample_ns()));
 
     let mut times_ns = Vec::new();
     let mut sampled = Duration::ZERO;
@@ -77,25 +44,81 @@ pub(crate) fn sample(
         let d = batch(iters_per_sample);
         sampled += d;
         times_ns.push(d.as_nanos() as f64 / iters_per_sample as f64);
-        if done(plan, &times_ns, sampled, start.elapsed(), wall_limit) {
+        let out_of_time = sampled >= plan.time_cap || start.elapsed() >= wall_limit;
+        if should_stop(plan, times_ns.len(), out_of_time, || {
+            relative_precision(&times_ns) <= plan.target_precision
+        }) {
             break;
         }
     }
     Sampled {
         times_ns,
         iters_per_sample,
-        estimate_ns,
+        estimate_ns: warm.estimate_ns,
     }
 }
 
-fn done(
+/// What the warm-up found about a routine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WarmUp {
+    /// Reported time per iteration of the last (warmest) batch, in ns.
+    pub estimate_ns: f64,
+    /// Wall-clock time per iteration of that batch (reported time plus any untimed setup).
+    pub wall_ns: f64,
+}
+
+impl WarmUp {
+    /// Iterations per sample so a sample reports about `target_ns`, but spends at most ten
+    /// times that on the wall clock (untimed setup counts there).
+    pub(crate) fn iters_per_sample(&self, target_ns: f64) -> u64 {
+        let by_timed = if self.estimate_ns > 0.0 {
+            target_ns / self.estimate_ns
+        } else {
+            f64::INFINITY
+        };
+        let by_wall = if self.wall_ns > 0.0 {
+            10.0 * target_ns / self.wall_ns
+        } else {
+            f64::INFINITY
+        };
+        (by_timed.min(by_wall).ceil().min(MAX_ITERS as f64) as u64).max(1)
+    }
+}
+
+/// Warm-up: double the batch until the warm-up time is spent (or twice that on the wall clock,
+/// for a clock that under-reports); the last batch is the warmest, so it gives the estimate.
+pub(crate) fn warm_up(plan: &Plan, mut batch: impl FnMut(u64) -> Duration) -> WarmUp {
+    let start = Instant::now();
+    let mut iters = 1u64;
+    let mut spent = Duration::ZERO;
+    loop {
+        let wall = Instant::now();
+        let d = batch(iters);
+        let wall = wall.elapsed();
+        spent += d;
+        if spent >= plan.warmup || start.elapsed() >= plan.warmup * 2 || iters >= MAX_ITERS {
+            return WarmUp {
+                estimate_ns: d.as_nanos() as f64 / iters as f64,
+                wall_ns: wall.as_nanos() as f64 / iters as f64,
+            };
+        }
+        // Grow while batches are short; a batch already taking an eighth of the warm-up on the
+        // wall clock is repeated as it is, so slow setups do not grow it past the warm-up.
+        if wall < plan.warmup / 8 {
+            iters = (iters * 2).min(MAX_ITERS);
+        }
+    }
+}
+
+/// The plan's stop rule after `n` samples: a fixed count if the plan has one; else never below
+/// the minimum, always at the maximum or when out of time, and otherwise when `precise()` says
+/// the median is precise enough (asked every 10 samples from [`MIN_FOR_PRECISION`] on).
+pub(crate) fn should_stop(
     plan: &Plan,
-    times: &[f64],
-    sampled: Duration,
-    wall: Duration,
-    wall_limit: Duration,
+    n: usize,
+    out_of_time: bool,
+    precise: impl FnOnce() -> bool,
 ) -> bool {
-    let n = times.len();
     if let Some(fixed) = plan.fixed_samples {
         return n >= fixed as usize;
     }
@@ -105,17 +128,17 @@ fn done(
     if n < plan.min_samples as usize {
         return false;
     }
-    if sampled >= plan.time_cap || wall >= wall_limit {
+    if out_of_time {
         return true;
     }
     let enough = MIN_FOR_PRECISION
         .min(plan.max_samples as usize)
         .max(plan.min_samples as usize);
-    n >= enough && n.is_multiple_of(10) && relative_precision(times) <= plan.target_precision
+    n >= enough && n.is_multiple_of(10) && precise()
 }
 
 /// Half-width of the median's 95% CI as a fraction of the median.
-fn relative_precision(times: &[f64]) -> f64 {
+pub(crate) fn relative_precision(times: &[f64]) -> f64 {
     match Summary::new(times) {
         Ok(s) if s.median > 0.0 => (s.median_ci.upper - s.median_ci.lower) / 2.0 / s.median,
         Ok(_) => 0.0,

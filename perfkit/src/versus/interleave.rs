@@ -19,15 +19,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::measure::sampler::{relative_precision, should_stop, warm_up};
 use crate::measure::{Clock, Plan};
-use crate::stats::Summary;
-
-/// Upper bound on iterations per batch, as in the single-routine sampler: a routine reported as
-/// taking no time cannot make the loop spin forever.
-const MAX_ITERS: u64 = 1 << 36;
-
-/// Minimum number of rounds before the precision target may stop sampling.
-const MIN_FOR_PRECISION: usize = 50;
 
 /// What the interleaved loop measured, per variant.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,10 +41,7 @@ pub(crate) fn sample(
 ) -> Interleaved {
     let target = plan.target_sample_ns(clock.min_sample_ns());
     let iters_per_sample: Vec<u64> = (0..variants)
-        .map(|v| {
-            let estimate_ns = warm_up(plan, |k| batch(v, k));
-            batch_size(target, estimate_ns)
-        })
+        .map(|v| warm_up(plan, |k| batch(v, k)).iters_per_sample(target))
         .collect();
 
     let mut times_ns = vec![Vec::new(); variants];
@@ -66,11 +56,12 @@ pub(crate) fn sample(
             sampled += d;
             times_ns[v].push(d.as_nanos() as f64 / k as f64);
         }
-        if done(
-            plan,
-            &times_ns,
-            sampled >= cap || start.elapsed() >= wall_limit,
-        ) {
+        let out_of_time = sampled >= cap || start.elapsed() >= wall_limit;
+        if should_stop(plan, round + 1, out_of_time, || {
+            times_ns
+                .iter()
+                .all(|t| relative_precision(t) <= plan.target_precision)
+        }) {
             break;
         }
     }
@@ -86,71 +77,10 @@ fn order(round: usize, variants: usize) -> impl Iterator<Item = usize> {
     (0..variants).map(move |i| if reversed { variants - 1 - i } else { i })
 }
 
-/// Doubles the batch until the warm-up time is spent; returns the last batch's time per
-/// iteration in ns.
-fn warm_up(plan: &Plan, mut batch: impl FnMut(u64) -> Duration) -> f64 {
-    let start = Instant::now();
-    let mut iters = 1u64;
-    let mut spent = Duration::ZERO;
-    loop {
-        let d = batch(iters);
-        spent += d;
-        let per_iter = d.as_nanos() as f64 / iters as f64;
-        // The wall-clock guard covers a clock that under-reports (an `iter_custom`-like batch).
-        if spent >= plan.warmup || start.elapsed() >= plan.warmup * 2 || iters >= MAX_ITERS {
-            return per_iter;
-        }
-        iters = (iters * 2).min(MAX_ITERS);
-    }
-}
-
-/// Iterations per sample so a sample lasts about `target_ns` at `estimate_ns` per iteration.
-fn batch_size(target_ns: f64, estimate_ns: f64) -> u64 {
-    let iters = if estimate_ns > 0.0 {
-        (target_ns / estimate_ns).ceil()
-    } else {
-        f64::INFINITY
-    };
-    (iters.min(MAX_ITERS as f64) as u64).max(1)
-}
-
-/// Whether to stop after the rounds in `times` (one list per variant, all the same length).
-fn done(plan: &Plan, times: &[Vec<f64>], out_of_time: bool) -> bool {
-    let n = times.first().map_or(0, Vec::len);
-    if let Some(fixed) = plan.fixed_samples {
-        return n >= fixed as usize;
-    }
-    if n >= plan.max_samples as usize {
-        return true;
-    }
-    if n < plan.min_samples as usize {
-        return false;
-    }
-    if out_of_time {
-        return true;
-    }
-    let enough = MIN_FOR_PRECISION
-        .min(plan.max_samples as usize)
-        .max(plan.min_samples as usize);
-    n >= enough
-        && n.is_multiple_of(10)
-        && times
-            .iter()
-            .all(|t| relative_precision(t) <= plan.target_precision)
-}
-
-/// Half-width of the median's 95% CI as a fraction of the median.
-fn relative_precision(times: &[f64]) -> f64 {
-    match Summary::new(times) {
-        Ok(s) if s.median > 0.0 => (s.median_ci.upper - s.median_ci.lower) / 2.0 / s.median,
-        Ok(_) => 0.0,
-        Err(_) => f64::INFINITY,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::sampler::{MAX_ITERS, MIN_FOR_PRECISION};
 
     fn clock() -> Clock {
         Clock {
