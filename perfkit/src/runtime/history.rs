@@ -16,6 +16,7 @@ use super::Measurement;
 use super::settings::{self, History};
 use crate::compare::Comparison;
 use crate::spec::{self, Spec};
+use crate::stats::Summary;
 
 /// What history needs to know about the benchmark whose results it keeps.
 #[derive(Debug, Clone, Copy)]
@@ -189,28 +190,33 @@ fn failure(spec: Series<'_>, what: &str, db: &DbLocation, e: &dyn std::fmt::Disp
     )
 }
 
+/// The store keeps summaries as plain numbers (it depends on no perfkit crate).
+impl From<&Summary> for StoredSummary {
+    fn from(s: &Summary) -> StoredSummary {
+        StoredSummary {
+            n: s.n as u64,
+            mean: s.mean,
+            sd: s.sd,
+            min: s.min,
+            max: s.max,
+            median: s.median,
+            p90: s.p90,
+            p95: s.p95,
+            p99: s.p99,
+            mad: s.mad,
+            mean_ci_lower: s.mean_ci.lower,
+            mean_ci_upper: s.mean_ci.upper,
+            median_ci_lower: s.median_ci.lower,
+            median_ci_upper: s.median_ci.upper,
+            outliers: s.outliers.total() as u64,
+        }
+    }
+}
+
 fn to_record(spec: Series<'_>, m: &Measurement, comparison: Option<&Comparison>) -> Record {
-    let s = &m.summary;
-    let summary = StoredSummary {
-        n: s.n as u64,
-        mean: s.mean,
-        sd: s.sd,
-        min: s.min,
-        max: s.max,
-        median: s.median,
-        p90: s.p90,
-        p95: s.p95,
-        p99: s.p99,
-        mad: s.mad,
-        mean_ci_lower: s.mean_ci.lower,
-        mean_ci_upper: s.mean_ci.upper,
-        median_ci_lower: s.median_ci.lower,
-        median_ci_upper: s.median_ci.upper,
-        outliers: s.outliers.total() as u64,
-    };
     let mut record = Record::new(
         spec.name,
-        summary,
+        StoredSummary::from(&m.summary),
         m.samples.iters_per_sample,
         m.samples.times_ns.clone(),
     );
