@@ -24,7 +24,8 @@ fn one_join(b: &mut Bencher) {
     b.iter(|| blog.latest_joined(black_box(LISTED)).unwrap());
 }
 
-/// The speedup with its confidence interval, from a short listing to the archive page, with the two versions' samples interleaved so the machine's drift falls on both alike.
+/// The speedup with its confidence interval, from a short listing to the archive page, with the
+/// two versions' samples interleaved so the machine's drift falls on both alike.
 #[test]
 fn join_is_faster() {
     let report = Comparison::new("blog listing")
