@@ -149,6 +149,11 @@ publish = false
 
 [dev-dependencies]
 perfkit = {{ path = {:?} }}
+
+# Only the fixture's own code is measured: its dependencies (perfkit, SQLite, libgit2) build
+# faster at opt-level 1, once per target directory.
+[profile.release.package."*"]
+opt-level = 1
 "#,
             library.display().to_string()
         ),
