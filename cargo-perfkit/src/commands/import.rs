@@ -60,7 +60,7 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
         })?;
         let mut record = Record::new(
             &r.benchmark,
-            stored(&summary),
+            StoredSummary::from(&summary),
             r.iterations_per_sample,
             r.samples.clone(),
         );
@@ -134,25 +134,4 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
         writeln!(ctx.stderr, "note: {note}")?;
     }
     Ok(exit::OK)
-}
-
-/// perfkit's summary as the store keeps it.
-fn stored(s: &Summary) -> StoredSummary {
-    StoredSummary {
-        n: s.n as u64,
-        mean: s.mean,
-        sd: s.sd,
-        min: s.min,
-        max: s.max,
-        median: s.median,
-        p90: s.p90,
-        p95: s.p95,
-        p99: s.p99,
-        mad: s.mad,
-        mean_ci_lower: s.mean_ci.lower,
-        mean_ci_upper: s.mean_ci.upper,
-        median_ci_lower: s.median_ci.lower,
-        median_ci_upper: s.median_ci.upper,
-        outliers: s.outliers.total() as u64,
-    }
 }

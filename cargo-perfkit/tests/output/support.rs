@@ -36,24 +36,7 @@ pub fn samples(ns: f64) -> Vec<f64> {
 /// A record whose summary is computed from its samples, as the runtime does.
 pub fn record(name: &str, size: Option<u64>, ns: f64) -> Record {
     let samples = samples(ns);
-    let s = perfkit::Summary::new(&samples).unwrap();
-    let summary = StoredSummary {
-        n: s.n as u64,
-        mean: s.mean,
-        sd: s.sd,
-        min: s.min,
-        max: s.max,
-        median: s.median,
-        p90: s.p90,
-        p95: s.p95,
-        p99: s.p99,
-        mad: s.mad,
-        mean_ci_lower: s.mean_ci.lower,
-        mean_ci_upper: s.mean_ci.upper,
-        median_ci_lower: s.median_ci.lower,
-        median_ci_upper: s.median_ci.upper,
-        outliers: s.outliers.total() as u64,
-    };
+    let summary = StoredSummary::from(&perfkit::Summary::new(&samples).unwrap());
     let mut r = Record::new(name, summary, 16, samples);
     r.size = size;
     r
