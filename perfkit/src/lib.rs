@@ -34,8 +34,8 @@ pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;
 pub use spec::Spec;
 pub use stats::Summary;
-pub use versus::{Comparison, ComparisonReport};
 pub use std::hint::black_box;
+pub use versus::{Comparison, ComparisonReport};
 
 /// Items used by the code that `#[perf_test]` generates. Not public API: no semver promises.
 #[doc(hidden)]

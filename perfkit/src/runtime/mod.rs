@@ -199,11 +199,13 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
     };
     let line = format!("  growth  {fit}\n");
     match spec.complexity {
-        Some(declared) if !fit.is_within(declared) && log_factor_tolerated(&fit, declared) => {
+        Some(declared)
+            if !fit.is_within(declared) && log_factor_tolerated(&fit, declared, &series) =>
+        {
             Some(Ok(format!(
                 "{line}  growth  within tolerance of the declared {declared}: only a log factor \
-                 apart, and {declared} still fits (R² >= {LOG_FACTOR_R2}); caches alone can add \
-                 that much\n"
+                 apart, and the cost per unit of {declared} grows less than x{LOG_FACTOR_GROWTH} \
+                 across the sizes; caches alone can add that much\n"
             )))
         }
         Some(declared) if !fit.is_within(declared) => {
@@ -224,23 +226,32 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
     }
 }
 
-/// How well the declared class must still fit for a log factor above it to pass.
-const LOG_FACTOR_R2: f64 = 0.99;
+/// How much the cost per unit of the declared class (time / g(n)) may grow across the sizes
+/// for a log factor above it to pass.
+const LOG_FACTOR_GROWTH: f64 = 2.0;
 
 /// A measured class one log factor above the declared one (O(log n) for O(1), O(n log n) for
-/// O(n)) passes when the declared class also fits well: on real machines growing working sets
-/// leave the caches and add about that much, which is not the accidental O(n²) this check is
-/// for. Real linear hash-set code measured O(n log n) here over 1k..64k elements.
-fn log_factor_tolerated(fit: &complexity::Fit, declared: Complexity) -> bool {
+/// O(n)) passes when the cost per unit of the declared class at most doubles from its lowest to
+/// the largest size: on real machines growing working sets leave the caches, and a loaded
+/// machine slows some sizes, which is not the accidental O(n²) this check is for. Real linear
+/// hash-set code measured O(n log n) here over 1k..64k elements: 12.8 -> 16.1 ns per element
+/// (x1.26) on a quiet machine, x1.51 under load. A true n log n passes over sizes within a
+/// factor of 1000 of each other (log factor below 2) and fails over wider ranges. (A 1.5 limit
+/// and an R² criterion were tried first; both failed about half the runs under load.)
+fn log_factor_tolerated(
+    fit: &complexity::Fit,
+    declared: Complexity,
+    series: &[(usize, Summary)],
+) -> bool {
     let adjacent = matches!(
         (declared, fit.best),
         (Complexity::Constant, Complexity::Logarithmic)
             | (Complexity::Linear, Complexity::Linearithmic)
     );
-    adjacent
-        && fit
-            .model(declared)
-            .is_some_and(|m| m.r_squared >= LOG_FACTOR_R2)
+    let unit = |(n, s): &(usize, Summary)| s.median / declared.growth(*n as f64);
+    let lowest = series.iter().map(unit).fold(f64::INFINITY, f64::min);
+    let largest = series.iter().max_by_key(|(n, _)| *n).map(unit);
+    adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
 fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {

@@ -95,6 +95,29 @@ fn a_cache_sized_log_factor_is_tolerated() {
     );
 }
 
+/// A true n log n over 64..1M: its cost per element grows x3.3, beyond the tolerance.
+fn linearithmic(b: &mut Bencher, n: usize) {
+    let t = n as f64 * (n as f64).log2();
+    b.iter_custom(move |iters| Duration::from_nanos(t as u64 * iters));
+}
+
+#[test]
+fn a_full_log_factor_over_a_wide_range_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec {
+        sizes: &[64, 1_024, 16_384, 262_144, 1_048_576],
+        ..spec("growth::linearithmic", Complexity::Linear)
+    };
+    let out = execute(&spec, Routine::Sized(linearithmic), &super::full(&dir));
+    let failure = out
+        .failure
+        .expect("x3.3 per element is more than a cache effect");
+    assert!(
+        failure.contains("declared O(n), measured O(n log n)"),
+        "{failure}"
+    );
+}
+
 #[test]
 fn the_same_creep_declared_constant_fails() {
     let dir = tempfile::tempdir().unwrap();
