@@ -16,7 +16,7 @@ use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
 use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
 use crate::report::{ResultBlock, budget_failure, format_ns};
-use crate::spec::Spec;
+use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
 /// The user's function, in one of the three forms `#[perf_test]` accepts.
@@ -102,7 +102,7 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     if let Some(note) = &lock.note {
         outcome.text.push_str(&format!("perfkit: {note}\n"));
     }
-    let plan = Plan::new(settings.mode, spec.samples, spec.warmup_ns, spec.time_ns);
+    let plan = plan_for(spec, settings.mode);
     let mut failures = Vec::new();
     let measurements = match measure(spec, routine, settings.mode, plan) {
         Ok(m) => m,
@@ -143,6 +143,21 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         outcome.failure = Some(failures.join("\n"));
     }
     outcome
+}
+
+/// The sampling plan of a test. A budget on p90, p95, p99 or max turns off the early stop on a
+/// precise median: that stop can come after 50 samples, where p99 is simply the slowest sample,
+/// so tail budgets sample to the time cap (or the sample limit) instead.
+fn plan_for(spec: &Spec, mode: Mode) -> Plan {
+    let mut plan = Plan::new(mode, spec.samples, spec.warmup_ns, spec.time_ns);
+    let tail = spec
+        .budgets
+        .iter()
+        .any(|b| matches!(b.stat, Stat::P90 | Stat::P95 | Stat::P99 | Stat::Max));
+    if tail {
+        plan.target_precision = 0.0;
+    }
+    plan
 }
 
 /// Measures every size of the routine (one measurement for unsized tests) and checks budgets.
@@ -280,5 +295,39 @@ fn misuse(name: &str, calls: u32) -> String {
             "perf test `{name}` called `b.iter*` {calls} times: call it once per routine (each \
              call runs a whole measurement); split the routine into separate perf tests"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::TimeBudget;
+
+    #[test]
+    fn tail_budgets_sample_to_the_cap() {
+        static MEDIAN: [TimeBudget; 1] = [TimeBudget {
+            stat: Stat::Median,
+            limit_ns: 1,
+        }];
+        static P99: [TimeBudget; 2] = [
+            TimeBudget {
+                stat: Stat::Median,
+                limit_ns: 1,
+            },
+            TimeBudget {
+                stat: Stat::P99,
+                limit_ns: 1,
+            },
+        ];
+        let median = Spec {
+            budgets: &MEDIAN,
+            ..Spec::DEFAULT
+        };
+        let tail = Spec {
+            budgets: &P99,
+            ..Spec::DEFAULT
+        };
+        assert_eq!(plan_for(&median, Mode::Full), Plan::DEFAULT);
+        assert_eq!(plan_for(&tail, Mode::Full).target_precision, 0.0);
     }
 }
