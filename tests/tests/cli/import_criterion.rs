@@ -42,6 +42,10 @@ fn criterion_median(out: &Path, id_dir: &str) -> f64 {
 
 #[test]
 fn imported_medians_equal_criterions_estimates() {
+    // The fixture's perf tests measure while this binary's other tests run; a criterion
+    // benchmark on the other core made unchanged code read +26.8% there (seen in CI). Let
+    // the fixture finish measuring first.
+    std::sync::LazyLock::force(&crate::fixture::SCENARIO);
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path();
     for args in [
