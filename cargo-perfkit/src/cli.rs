@@ -79,6 +79,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// The merge gate: exit 1 when the current commit significantly regressed a benchmark.
     Check(CheckArgs),
+    /// Build BASE and HEAD, run their perf tests in alternating rounds, gate on a paired test.
+    Ab(AbArgs),
     /// Benchmarks, testbeds and commits in the store.
     List(ListArgs),
     /// A markdown performance baseline document for the current commit.
@@ -187,6 +189,39 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `cargo perfkit ab`.
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    /// The base revision (branch, tag, SHA), built in a git worktree of its own.
+    pub base: String,
+    /// The head revision (default: the working tree, uncommitted changes included).
+    pub head: Option<String>,
+    /// Package(s) to test (passed to cargo test).
+    #[arg(short, long = "package", value_name = "PKG")]
+    pub package: Vec<String>,
+    /// Test all packages in the workspace (passed to cargo test).
+    #[arg(long)]
+    pub workspace: bool,
+    /// Rounds, each running both sides once (A B, then B A, ...). Default: 10.
+    #[arg(long, value_name = "N", conflicts_with = "time",
+          value_parser = clap::value_parser!(u32).range(3..=1000))]
+    pub rounds: Option<u32>,
+    /// A wall-time budget for the rounds (e.g. 90s, 2m): the first round is timed and the
+    /// rounds that fit are run (at least 3).
+    #[arg(long, value_name = "DUR")]
+    pub time: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Verdict rule.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Arguments for `cargo test` after `--` (features, targets, test name filters, and
+    /// after a second `--` the test binaries' own arguments).
+    #[arg(last = true, value_name = "CARGO TEST ARGS")]
+    pub cargo_args: Vec<String>,
 }
 
 /// `cargo perfkit list`.

@@ -26,6 +26,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod ab;
 mod cargo_test;
 mod cli;
 mod commands;

@@ -12,7 +12,7 @@ use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
 use crate::judge::{Row, judge};
-use crate::pool::{baseline_side, head_side};
+use crate::pool::{Side, baseline_side, head_side};
 use crate::render::comparison::{ComparisonView, name};
 use crate::render::json;
 use crate::render::units::{change, change_ci, probability};
@@ -38,13 +38,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         fdr,
         rows: &rows,
     };
-    let regressions: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.verdict == Verdict::Regression)
-        .collect();
-
-    let (code, verdict) = match (&base, regressions.is_empty()) {
-        (None, _) => {
+    let (code, verdict) = match &base {
+        None => {
             let notice = format!(
                 "no baseline: no commit before {} has results on testbed `{}`{}",
                 name(&head),
@@ -68,43 +63,67 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
                 (exit::OK, why)
             }
         }
-        (Some(_), true) => (
+        Some(base) => gate_verdict("check", &rows, base),
+    };
+    report(ctx, &view, "check", args.format, code, &verdict)?;
+    Ok(code)
+}
+
+/// The gate's exit code and one-paragraph verdict on judged `rows` against `base`: passed, or
+/// failed naming each regression. Shared by `check` and `ab` (`command`).
+pub(super) fn gate_verdict(command: &str, rows: &[Row], base: &Side) -> (u8, String) {
+    let regressions: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Regression)
+        .collect();
+    if regressions.is_empty() {
+        return (
             exit::OK,
             format!(
-                "check passed: no significant regression in {} benchmark{}",
+                "{command} passed: no significant regression in {} benchmark{}",
                 rows.len(),
                 if rows.len() == 1 { "" } else { "s" }
             ),
-        ),
-        (Some(base), false) => {
-            let mut why = format!(
-                "check failed: {} benchmark{} significantly slower than at {}:",
-                regressions.len(),
-                if regressions.len() == 1 {
-                    " is"
-                } else {
-                    "s are"
-                },
-                name(base)
-            );
-            for r in &regressions {
-                let _ = write!(why, "\n  {}: {}", r.key, one_line(r));
-            }
-            (exit::REGRESSION, why)
-        }
-    };
+        );
+    }
+    let mut why = format!(
+        "{command} failed: {} benchmark{} significantly slower than at {}:",
+        regressions.len(),
+        if regressions.len() == 1 {
+            " is"
+        } else {
+            "s are"
+        },
+        name(base)
+    );
+    for r in &regressions {
+        let _ = write!(why, "\n  {}: {}", r.key, one_line(r));
+    }
+    (exit::REGRESSION, why)
+}
 
-    match args.format {
+/// The gate's report in `format` with its `verdict`, and on GitHub Actions the step summary
+/// and an `::error` annotation per regression. Shared by `check` and `ab` (`command`).
+pub(super) fn report(
+    ctx: &mut Context,
+    view: &ComparisonView<'_>,
+    command: &str,
+    format: Format,
+    code: u8,
+    verdict: &str,
+) -> Result<(), CliError> {
+    let heading = format!("perfkit {command}");
+    match format {
         Format::Table => {
             write!(ctx.stdout, "{}", view.table(ctx.color()))?;
             writeln!(ctx.stdout, "\n{verdict}")?;
         }
         Format::Markdown => {
-            write!(ctx.stdout, "{}", view.markdown("perfkit check"))?;
+            write!(ctx.stdout, "{}", view.markdown(&heading))?;
             writeln!(ctx.stderr, "{verdict}")?;
         }
         Format::Json => {
-            let mut m = view.json("check");
+            let mut m = view.json(command);
             m.insert("passed".into(), json!(code == exit::OK));
             m.insert("message".into(), json!(verdict));
             json::write(&mut ctx.stdout, &Value::Object(m))?;
@@ -112,9 +131,14 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         }
     }
     if let Some(summary) = ctx.var("GITHUB_STEP_SUMMARY") {
-        github(ctx, &summary, &view, &regressions, args.format)?;
+        let regressions: Vec<&Row> = view
+            .rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::Regression)
+            .collect();
+        github(ctx, &summary, view, &heading, &regressions, format)?;
     }
-    Ok(code)
+    Ok(())
 }
 
 /// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80`.
@@ -142,6 +166,7 @@ fn github(
     ctx: &mut Context,
     summary: &str,
     view: &ComparisonView<'_>,
+    heading: &str,
     regressions: &[&Row],
     format: Format,
 ) -> Result<(), CliError> {
@@ -155,7 +180,7 @@ fn github(
                  GITHUB_STEP_SUMMARY outside GitHub Actions"
             ))
         })?;
-    writeln!(file, "{}", view.markdown("perfkit check"))
+    writeln!(file, "{}", view.markdown(heading))
         .map_err(|e| CliError::usage(format!("cannot write the step summary {summary}: {e}")))?;
     // Workflow commands are read from stdout and stderr; keep stdout pure JSON.
     let out: &mut dyn std::io::Write = if format == Format::Json {

@@ -1,5 +1,6 @@
 //! One file per command; each takes its parsed arguments and the [`Context`].
 
+mod ab;
 mod baseline;
 mod check;
 mod compare;
@@ -22,6 +23,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         Command::History(args) => history::history(ctx, g, &args),
         Command::Compare(args) => compare::compare(ctx, g, &args),
         Command::Check(args) => check::check(ctx, g, &args),
+        Command::Ab(args) => ab::ab(ctx, g, &args),
         Command::List(args) => list::list(ctx, g, &args),
         Command::Baseline(args) => baseline::baseline(ctx, g, &args),
         Command::Import(args) => match &args.source {

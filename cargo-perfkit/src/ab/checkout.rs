@@ -1,0 +1,205 @@
+//! Where each side of `ab` is built: the working tree itself, or a git worktree of the
+//! revision with a target directory of its own.
+//!
+//! Two checkouts must never share a target directory: cargo names a workspace crate's
+//! artifacts the same in both and judges freshness by file times, so one checkout can run the
+//! other's test binaries. Each worktree slot (`base`, `head`) therefore has its own target
+//! directory, kept between invocations so that dependencies are compiled once per slot, not
+//! once per `ab`.
+//!
+//! Layout under the workspace's target directory:
+//! `perfkit/ab/worktrees/<slot>` (the checkout) and `perfkit/ab/targets/<slot>` (its build).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use perfkit_store::Commit;
+use serde_json::Value;
+
+use crate::context::Context;
+use crate::error::CliError;
+
+/// The cargo workspace around the current directory, as `cargo metadata` sees it.
+#[derive(Debug, Clone)]
+pub struct CargoWorkspace {
+    /// The workspace root (where `Cargo.lock` is).
+    pub root: PathBuf,
+    /// The target directory of the working tree's builds.
+    pub target: PathBuf,
+}
+
+impl CargoWorkspace {
+    /// Asks `cargo metadata` in `ctx.cwd`.
+    pub fn locate(ctx: &Context) -> Result<CargoWorkspace, CliError> {
+        let cargo = ctx.var("CARGO").unwrap_or_else(|| "cargo".to_owned());
+        let out = Command::new(&cargo)
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(&ctx.cwd)
+            .env_clear()
+            .envs(&ctx.env)
+            .output()
+            .map_err(|e| {
+                CliError::usage(format!(
+                    "cannot start `{cargo} metadata` ({e}); install Rust with cargo, or set CARGO \
+                     to the cargo binary"
+                ))
+            })?;
+        if !out.status.success() {
+            return Err(CliError::usage(format!(
+                "`cargo metadata` failed in {}: {}; run `cargo perfkit ab` inside a cargo \
+                 workspace",
+                ctx.cwd.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+            CliError::usage(format!(
+                "`cargo metadata` printed something unexpected: {e}"
+            ))
+        })?;
+        let path = |key: &str| v[key].as_str().map(PathBuf::from);
+        match (path("workspace_root"), path("target_directory")) {
+            (Some(root), Some(target)) => Ok(CargoWorkspace { root, target }),
+            _ => Err(CliError::usage(
+                "`cargo metadata` named no workspace root or target directory; update cargo",
+            )),
+        }
+    }
+}
+
+/// A side's source tree, ready to build.
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    /// Where `cargo test` runs for this side (the current directory's counterpart).
+    pub cwd: PathBuf,
+    /// `CARGO_TARGET_DIR` for its builds; `None`: the working tree's own.
+    pub target: Option<PathBuf>,
+}
+
+/// The working tree as it is, built where the user builds it.
+pub fn working_tree(ctx: &Context) -> Checkout {
+    Checkout {
+        cwd: ctx.cwd.clone(),
+        target: None,
+    }
+}
+
+/// Checks `commit` out in the worktree slot `slot` (`base` or `head`) of the repository at
+/// `repo`, creating or moving it, and returns where to build it.
+pub fn worktree(
+    ctx: &Context,
+    repo: &Path,
+    ws: &CargoWorkspace,
+    slot: &str,
+    commit: &Commit,
+) -> Result<Checkout, CliError> {
+    let root = ws.target.join("perfkit").join("ab");
+    let tree = root.join("worktrees").join(slot);
+    let target = root.join("targets").join(slot);
+    let reusable = tree.join(".git").exists()
+        && common_dir(ctx, &tree)
+            .ok()
+            .is_some_and(|dir| Some(dir) == common_dir(ctx, repo).ok());
+    if reusable {
+        git(
+            ctx,
+            &tree,
+            &["checkout", "--quiet", "--detach", "--force", &commit.sha],
+        )?;
+        git(ctx, &tree, &["clean", "-fdq"])?;
+    } else {
+        if tree.exists() {
+            std::fs::remove_dir_all(&tree).map_err(|e| {
+                CliError::usage(format!(
+                    "cannot remove the stale worktree {}: {e}; delete it by hand",
+                    tree.display()
+                ))
+            })?;
+        }
+        // Forget worktrees whose directories are gone (an earlier slot removed above).
+        git(ctx, repo, &["worktree", "prune"])?;
+        let tree_arg = tree.display().to_string();
+        git(
+            ctx,
+            repo,
+            &[
+                "worktree",
+                "add",
+                "--quiet",
+                "--detach",
+                "--force",
+                &tree_arg,
+                &commit.sha,
+            ],
+        )?;
+    }
+    if tree.join(".gitmodules").exists() {
+        git(
+            ctx,
+            &tree,
+            &["submodule", "update", "--init", "--recursive", "--quiet"],
+        )?;
+    }
+    let rel = |p: &Path| p.strip_prefix(repo).map(Path::to_owned).unwrap_or_default();
+    copy_untracked_lock_file(ctx, &ws.root.join("Cargo.lock"), &tree.join(rel(&ws.root)))?;
+    let cwd = tree.join(rel(&ctx.cwd));
+    Ok(Checkout {
+        cwd: if cwd.is_dir() { cwd } else { tree },
+        target: Some(target),
+    })
+}
+
+/// A `Cargo.lock` the repository does not track (usual for libraries) is copied from the
+/// working tree, so both sides build the same dependency versions, offline.
+fn copy_untracked_lock_file(ctx: &Context, lock: &Path, root: &Path) -> Result<(), CliError> {
+    if !lock.is_file() {
+        return Ok(());
+    }
+    let tracked = git(ctx, root, &["ls-files", "--", "Cargo.lock"])?;
+    if tracked.trim().is_empty() {
+        std::fs::copy(lock, root.join("Cargo.lock")).map_err(|e| {
+            CliError::usage(format!(
+                "cannot copy {} into the worktree {}: {e}",
+                lock.display(),
+                root.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// The repository's shared git directory, as seen from `dir`.
+fn common_dir(ctx: &Context, dir: &Path) -> Result<PathBuf, CliError> {
+    let out = git(
+        ctx,
+        dir,
+        &["rev-parse", "--path-format=absolute", "--git-common-dir"],
+    )?;
+    let path = PathBuf::from(out.trim());
+    Ok(path.canonicalize().unwrap_or(path))
+}
+
+/// Runs `git ARGS` in `dir`; its stdout, or an error with git's own message.
+fn git(ctx: &Context, dir: &Path, args: &[&str]) -> Result<String, CliError> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .envs(&ctx.env)
+        .output()
+        .map_err(|e| {
+            CliError::usage(format!(
+                "cannot start git ({e}); `cargo perfkit ab` checks revisions out with git: \
+                 install it"
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(CliError::usage(format!(
+            "`git {}` failed in {}: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
