@@ -126,7 +126,11 @@ fn compare_rounds(s: &PairedSeries, rule: &VerdictRule) -> Option<Comparison> {
     let estimate = |rounds: &[Vec<f64>]| -> Vec<f64> {
         rounds
             .iter()
-            .map(|samples| perfkit::stats::median(samples))
+            .map(|samples| {
+                let mut sorted = samples.clone();
+                sorted.sort_by(f64::total_cmp);
+                perfkit::stats::median(&sorted)
+            })
             .collect()
     };
     if s.base.len() < 2 {
