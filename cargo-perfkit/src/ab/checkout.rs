@@ -11,7 +11,7 @@
 //! `perfkit/ab/worktrees/<slot>` (the checkout) and `perfkit/ab/targets/<slot>` (its build).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use perfkit_store::Commit;
 use serde_json::Value;
@@ -26,29 +26,43 @@ pub struct CargoWorkspace {
     pub root: PathBuf,
     /// The target directory of the working tree's builds.
     pub target: PathBuf,
+    /// The names of its member packages.
+    pub members: Vec<String>,
 }
 
 impl CargoWorkspace {
     /// Asks `cargo metadata` in `ctx.cwd`.
     pub fn locate(ctx: &Context) -> Result<CargoWorkspace, CliError> {
+        CargoWorkspace::locate_in(ctx, &ctx.cwd, None)
+    }
+
+    /// Asks `cargo metadata` in `dir`, with `target` as `CARGO_TARGET_DIR` if given.
+    fn locate_in(
+        ctx: &Context,
+        dir: &Path,
+        target: Option<&Path>,
+    ) -> Result<CargoWorkspace, CliError> {
         let cargo = ctx.var("CARGO").unwrap_or_else(|| "cargo".to_owned());
-        let out = Command::new(&cargo)
+        let mut command = Command::new(&cargo);
+        command
             .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(&ctx.cwd)
+            .current_dir(dir)
             .env_clear()
-            .envs(&ctx.env)
-            .output()
-            .map_err(|e| {
-                CliError::usage(format!(
-                    "cannot start `{cargo} metadata` ({e}); install Rust with cargo, or set CARGO \
+            .envs(&ctx.env);
+        if let Some(target) = target {
+            command.env("CARGO_TARGET_DIR", target);
+        }
+        let out = command.output().map_err(|e| {
+            CliError::usage(format!(
+                "cannot start `{cargo} metadata` ({e}); install Rust with cargo, or set CARGO \
                      to the cargo binary"
-                ))
-            })?;
+            ))
+        })?;
         if !out.status.success() {
             return Err(CliError::usage(format!(
                 "`cargo metadata` failed in {}: {}; run `cargo perfkit ab` inside a cargo \
                  workspace",
-                ctx.cwd.display(),
+                dir.display(),
                 String::from_utf8_lossy(&out.stderr).trim()
             )));
         }
@@ -58,8 +72,18 @@ impl CargoWorkspace {
             ))
         })?;
         let path = |key: &str| v[key].as_str().map(PathBuf::from);
+        let members = v["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["name"].as_str().map(str::to_owned))
+            .collect();
         match (path("workspace_root"), path("target_directory")) {
-            (Some(root), Some(target)) => Ok(CargoWorkspace { root, target }),
+            (Some(root), Some(target)) => Ok(CargoWorkspace {
+                root,
+                target,
+                members,
+            }),
             _ => Err(CliError::usage(
                 "`cargo metadata` named no workspace root or target directory; update cargo",
             )),
@@ -143,10 +167,64 @@ pub fn worktree(
     let rel = |p: &Path| p.strip_prefix(repo).map(Path::to_owned).unwrap_or_default();
     copy_untracked_lock_file(ctx, &ws.root.join("Cargo.lock"), &tree.join(rel(&ws.root)))?;
     let cwd = tree.join(rel(&ctx.cwd));
+    let cwd = if cwd.is_dir() { cwd } else { tree };
+    if !target.exists() {
+        seed(ctx, ws, &cwd, &target);
+    }
     Ok(Checkout {
-        cwd: if cwd.is_dir() { cwd } else { tree },
+        cwd,
         target: Some(target),
     })
+}
+
+/// Starts a new slot's target directory as a copy of the working tree's release build with
+/// every workspace member cleaned out (`cargo clean -p`): dependencies, whose sources are the
+/// same in every checkout, are not compiled again, and the workspace's own crates are built
+/// from this checkout's sources alone (the trap above is about those). Best effort: when
+/// anything fails the directory is removed and the slot builds from scratch.
+fn seed(ctx: &Context, ws: &CargoWorkspace, cwd: &Path, target: &Path) {
+    let release = ws.target.join("release");
+    if !cfg!(unix) || !release.is_dir() {
+        return;
+    }
+    let seeded = (|| -> Result<(), CliError> {
+        std::fs::create_dir_all(target)?;
+        // `cp -a` keeps the files' times, by which cargo decides what is fresh.
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(&release)
+            .arg(target.join("release"))
+            .stderr(Stdio::null())
+            .status()?;
+        if !copied.success() {
+            return Err(CliError::usage("cp -a failed"));
+        }
+        let members = CargoWorkspace::locate_in(ctx, cwd, Some(target))?.members;
+        if members.is_empty() {
+            return Ok(());
+        }
+        let cargo = ctx.var("CARGO").unwrap_or_else(|| "cargo".to_owned());
+        let mut clean = Command::new(cargo);
+        clean
+            .args(["clean", "--quiet", "--release"])
+            .current_dir(cwd)
+            .env_clear()
+            .envs(&ctx.env)
+            .env("CARGO_TARGET_DIR", target)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for m in &members {
+            clean.args(["-p", m]);
+        }
+        if clean.status()?.success() {
+            Ok(())
+        } else {
+            Err(CliError::usage("cargo clean failed"))
+        }
+    })();
+    if seeded.is_err() {
+        let _ = std::fs::remove_dir_all(target);
+    }
 }
 
 /// A `Cargo.lock` the repository does not track (usual for libraries) is copied from the

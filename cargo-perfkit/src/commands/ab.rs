@@ -67,12 +67,8 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     // Canonical, so that paths in the repository can be made relative to it.
     ctx.cwd = canonical(&ctx.cwd);
 
-    // Check out and build each side once.
-    let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base)?;
-    let head_checkout = match &args.head {
-        Some(_) => worktree(ctx, &repo, &cargo_ws, "head", &head)?,
-        None => working_tree(ctx),
-    };
+    // Build each side once. The working tree first: a new worktree slot starts from its
+    // build (see `ab::checkout`).
     let mut cargo_args = Vec::new();
     for p in &args.package {
         cargo_args.extend(["-p".to_owned(), p.clone()]);
@@ -82,24 +78,27 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     }
     cargo_args.extend(args.cargo_args.iter().cloned());
     let test_args = TestArgs::split(&cargo_args);
-    let head_what = if args.head.is_some() {
-        format!("the head {}", describe(&head))
-    } else if head_dirty {
-        format!(
+    let base_what = format!("the base {}", describe(&base));
+    let head_what = match (&args.head, head_dirty) {
+        (Some(_), _) => format!("the head {}", describe(&head)),
+        (None, true) => format!(
             "the working tree ({} with uncommitted changes)",
             describe(&head)
-        )
-    } else {
-        format!("the working tree ({})", describe(&head))
+        ),
+        (None, false) => format!("the working tree ({})", describe(&head)),
     };
-    let base_bins = build_side(
-        ctx,
-        "base",
-        &format!("the base {}", describe(&base)),
-        &base_checkout,
-        &test_args,
-    )?;
-    let head_bins = build_side(ctx, "head", &head_what, &head_checkout, &test_args)?;
+    let (base_bins, head_bins) = if args.head.is_some() {
+        let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base)?;
+        let base_bins = build_side(ctx, "base", &base_what, &base_checkout, &test_args)?;
+        let head_checkout = worktree(ctx, &repo, &cargo_ws, "head", &head)?;
+        let head_bins = build_side(ctx, "head", &head_what, &head_checkout, &test_args)?;
+        (base_bins, head_bins)
+    } else {
+        let head_bins = build_side(ctx, "head", &head_what, &working_tree(ctx), &test_args)?;
+        let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base)?;
+        let base_bins = build_side(ctx, "base", &base_what, &base_checkout, &test_args)?;
+        (base_bins, head_bins)
+    };
 
     // The rounds.
     let mut vars = vec![
