@@ -116,9 +116,11 @@ fn fenced_mean_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
 
 /// The values of an ascending slice within Tukey's fences (1.5 IQR beyond the quartiles);
 /// all of them when fewer than two would remain.
-pub(crate) fn within_fences(sorted: &[f64]) -> Vec<f64> {
-    let (q1, q3) = (percentile(sorted, 25.0), percentile(sorted, 75.0));
-    let (low, high) = (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1));
+///
+/// Why: on a shared machine a preempted stretch of a run makes a share of its samples several
+/// times slower while the bulk does not move; a real slowdown moves the quartiles with it.
+fn within_fences(sorted: &[f64]) -> Vec<f64> {
+    let (low, high) = tukey_fences(sorted);
     let kept: Vec<f64> = sorted
         .iter()
         .copied()
@@ -129,6 +131,13 @@ pub(crate) fn within_fences(sorted: &[f64]) -> Vec<f64> {
     } else {
         sorted.to_vec()
     }
+}
+
+/// Tukey's fences of an ascending slice: 1.5 IQR below the first and above the third
+/// quartile (type-7 percentiles, as [`crate::stats::Outliers`] draws them).
+pub(crate) fn tukey_fences(sorted: &[f64]) -> (f64, f64) {
+    let (q1, q3) = (percentile(sorted, 25.0), percentile(sorted, 75.0));
+    (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1))
 }
 
 #[cfg(test)]
