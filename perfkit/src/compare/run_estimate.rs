@@ -25,10 +25,26 @@ pub enum Estimator {
     /// distribution-free 95% order-statistic interval of the median: `(half-width / 1.96)²`.
     #[default]
     Median,
+    /// The 20% trimmed mean of the log-times (the middle 60%). Within-run variance from the
+    /// 20%-winsorized variance, `s_w² / (0.6² n)` (Tukey & McLaughlin; Wilcox's default trim).
+    TrimmedMean,
     /// The mean of the log-times within Tukey's fences (1.5 IQR beyond the quartiles): the log
-    /// of a geometric mean. Within-run variance `sd² / n` of the kept log-times.
+    /// of a geometric mean, the 0.1 verdict's location. Within-run variance `sd² / n` of the
+    /// kept log-times.
     FencedMean,
 }
+
+impl Estimator {
+    /// Every estimator, the default first.
+    pub const ALL: [Estimator; 3] = [
+        Estimator::Median,
+        Estimator::TrimmedMean,
+        Estimator::FencedMean,
+    ];
+}
+
+/// The share trimmed from each end by [`Estimator::TrimmedMean`].
+const TRIM: f64 = 0.2;
 
 /// One run's estimate of one series (benchmark, size): a robust location of its log-times and
 /// the within-run variance of that location (its squared standard error).
@@ -79,6 +95,7 @@ impl RunEstimate {
         logs.sort_by(f64::total_cmp);
         let (log_location, within_var) = match estimator {
             Estimator::Median => median_with_variance(&logs),
+            Estimator::TrimmedMean => trimmed_mean_with_variance(&logs),
             Estimator::FencedMean => fenced_mean_with_variance(&logs),
         };
         Some(RunEstimate {
@@ -104,6 +121,25 @@ fn median_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
     let ci = median_ci(sorted_logs, 0.95);
     let se = (ci.upper - ci.lower) / (2.0 * Z_975);
     (median(sorted_logs), se * se)
+}
+
+/// The 20% trimmed mean ([`TRIM`]) of ascending log-times and its variance from the winsorized variance:
+/// the `g = ⌊TRIM n⌋` smallest and largest values are dropped for the mean, and replaced by
+/// their nearest kept neighbour for the variance (as `scipy.stats.mstats.trimmed_mean` and
+/// `trimmed_std` with the same limits).
+fn trimmed_mean_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
+    let n = sorted_logs.len();
+    let g = (TRIM * n as f64).floor() as usize;
+    let kept = &sorted_logs[g..n - g];
+    let (mean, _) = mean_var(kept);
+    let winsorized: Vec<f64> = sorted_logs
+        .iter()
+        .map(|&x| x.clamp(kept[0], kept[kept.len() - 1]))
+        .collect();
+    let (_, var_w) = mean_var(&winsorized);
+    let h = kept.len() as f64;
+    // (n − 1) s_w² / (h (h − 1)): the Tukey–McLaughlin standard error, squared.
+    (mean, (n as f64 - 1.0) * var_w / (h * (h - 1.0).max(1.0)))
 }
 
 /// The mean of the ascending log-times within Tukey's fences and `sd² / n` of those kept;

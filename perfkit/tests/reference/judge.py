@@ -47,3 +47,16 @@ print("history tau", repr(tau), "df", repr(df), "p", repr(2 * stats.t.sf(abs(t),
 # Prior: tau = 0.03, df = 10, one run each side, +8%.
 t = np.log(1.08) / (0.03 * np.sqrt(2))
 print("prior p", repr(2 * stats.t.sf(t, 10.0)))
+
+# RunEstimate's 20% trimmed mean and its variance: Yuen's statistic from two runs' estimates,
+# (trimmed mean b - trimmed mean a) / sqrt(var a + var b), is scipy's trimmed Welch t.
+a = np.array([101.0, 99.5, 100.2, 98.7, 140.0, 100.9, 99.1, 100.4, 97.8, 102.3, 100.0, 250.0])
+b = np.array([103.1, 101.9, 104.0, 102.2, 99.0, 103.5, 160.0, 102.8, 101.1, 104.4, 102.0,
+              103.0, 98.0, 103.3, 102.6])
+r = stats.ttest_ind(np.log(b), np.log(a), trim=0.2, equal_var=False)
+print("yuen t", repr(float(r.statistic)), "trim_mean a", repr(float(stats.trim_mean(np.log(a), 0.2))))
+
+# RunEstimate's default: the median of the log-times, its variance from the sign-test interval.
+ci = stats.quantile_test(np.log(b), p=0.5).confidence_interval(0.95)
+print("median", repr(float(np.median(np.log(b)))),
+      "var", repr(float(((ci.high - ci.low) / (2 * stats.norm.ppf(0.975))) ** 2)))
