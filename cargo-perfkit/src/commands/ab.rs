@@ -18,7 +18,7 @@ use perfkit_store::{Commit, DbLocation, Timestamp};
 use super::check::{gate_verdict, report};
 use crate::ab::build::{TestArgs, TestBinary, build};
 use crate::ab::checkout::{CargoWorkspace, Checkout, working_tree, worktree};
-use crate::ab::paired::{judge, pair};
+use crate::ab::paired::{judge_paired, pair, rows};
 use crate::ab::rounds::{Recorded, Rounds, RunPlan, SideRunner, Which, order, seconds};
 use crate::ab::schedule::{DEFAULT_ROUNDS, parse_duration, rounds_that_fit};
 use crate::cli::{AbArgs, Global};
@@ -181,7 +181,8 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let head_side = side_of(Which::Head, &head);
     let testbed = ws.testbed(&store)?;
     let series = pair(&done.rounds);
-    let rows = judge(&series, &base_side, &head_side, &rule, fdr);
+    let judged = judge_paired(&series, &rule, fdr);
+    let rows = rows(&series, &judged, &base_side, &head_side);
     let view = ComparisonView {
         testbed: &testbed,
         base: Some(&base_side),
