@@ -166,8 +166,12 @@ pub fn worktree(
     }
     let rel = |p: &Path| p.strip_prefix(repo).map(Path::to_owned).unwrap_or_default();
     copy_untracked_lock_file(ctx, &ws.root.join("Cargo.lock"), &tree.join(rel(&ws.root)))?;
-    let cwd = tree.join(rel(&ctx.cwd));
-    let cwd = if cwd.is_dir() { cwd } else { tree };
+    let cwd = match rel(&ctx.cwd) {
+        r if r.as_os_str().is_empty() => tree,
+        r if tree.join(&r).is_dir() => tree.join(r),
+        // The directory does not exist at this revision: build from the checkout's root.
+        _ => tree,
+    };
     if !target.exists() {
         seed(ctx, ws, &cwd, &target);
     }

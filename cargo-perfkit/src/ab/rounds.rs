@@ -41,7 +41,7 @@ impl Which {
 /// The order of the sides in round `i` (from 0): A B, B A, A B, ... so each side runs first
 /// equally often and neither always follows the other.
 pub fn order(i: u32) -> [Which; 2] {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         [Which::Base, Which::Head]
     } else {
         [Which::Head, Which::Base]
