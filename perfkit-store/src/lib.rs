@@ -63,10 +63,10 @@ pub use ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 pub use location::{DbLocation, default_db_path, workspace_root};
 pub use model::{Commit, Run, Source, Timestamp};
 pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
-pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use record::{
     Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
 };
+pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{HISTORY_WALK, Recorded, Store};

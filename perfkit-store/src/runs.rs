@@ -91,7 +91,10 @@ impl CommitRuns {
 
     /// Groups stored results into runs under `commit`; `None` when there are none. Rows may
     /// come in any order; runs are ordered by start time.
-    pub(crate) fn group(commit: Commit, rows: impl IntoIterator<Item = RunRow>) -> Option<CommitRuns> {
+    pub(crate) fn group(
+        commit: Commit,
+        rows: impl IntoIterator<Item = RunRow>,
+    ) -> Option<CommitRuns> {
         let mut rows: Vec<RunRow> = rows.into_iter().collect();
         rows.sort_by_key(|r| (r.started_at, r.run, r.result));
         let newest_run = rows.last()?.started_at;
@@ -225,7 +228,10 @@ mod tests {
         assert_eq!(c.newest_run, Timestamp::from_unix_ms(30));
         let b = c.series(&SeriesKey::new("b", None)).unwrap();
         assert_eq!(b.runs, vec![vec![1.0], vec![3.0, 4.0]]);
-        assert_eq!(c.series(&SeriesKey::new("a", Some(8))).unwrap().runs.len(), 1);
+        assert_eq!(
+            c.series(&SeriesKey::new("a", Some(8))).unwrap().runs.len(),
+            1
+        );
         assert_eq!(
             c.describe(Timestamp::from_unix_ms(30)),
             "aaaaaaa (2 runs, just now)"

@@ -156,7 +156,9 @@ impl Store {
                 return Ok(None);
             }
             if let Some(&i) = self.backend.with_results(query, &chunk)?.first() {
-                let found = self.backend.runs_at(query, std::slice::from_ref(&chunk[i]))?;
+                let found = self
+                    .backend
+                    .runs_at(query, std::slice::from_ref(&chunk[i]))?;
                 return Ok(found.into_iter().next());
             }
             size = (size * 4).min(MAX_CHUNK);

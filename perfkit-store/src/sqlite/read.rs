@@ -11,10 +11,10 @@ use crate::baseline::BaselineQuery;
 use crate::ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 use crate::model::{Commit, Timestamp};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
-use crate::runs::{CommitRuns, RunRow, SeriesKey};
 use crate::record::{
     Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
 };
+use crate::runs::{CommitRuns, RunRow, SeriesKey};
 use crate::samples::decode_samples;
 use crate::testbed::{Machine, Testbed};
 

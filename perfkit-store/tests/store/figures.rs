@@ -139,8 +139,11 @@ fn figures() {
     let runs_along = |query: BaselineQuery<'_>| {
         let times: Vec<_> = (0..5)
             .map(|_| {
-                let (t, found) =
-                    time(|| store.runs_along(&query, shas[1..].iter().cloned(), 20).unwrap());
+                let (t, found) = time(|| {
+                    store
+                        .runs_along(&query, shas[1..].iter().cloned(), 20)
+                        .unwrap()
+                });
                 assert_eq!(found.len(), 20);
                 t
             })

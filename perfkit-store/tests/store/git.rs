@@ -79,7 +79,10 @@ fn linear_history_takes_the_nearest_ancestor_with_results_never_itself() {
     let shas: Vec<&str> = earlier.iter().map(|c| c.commit.sha.as_str()).collect();
     assert_eq!(shas, vec![c1.as_str()]);
     let before_c4 = store.history_before(&git, &c4, 1, &query).unwrap();
-    assert_eq!(before_c4[0].commit.sha, c2, "nearest first, dirty c3 skipped");
+    assert_eq!(
+        before_c4[0].commit.sha, c2,
+        "nearest first, dirty c3 skipped"
+    );
 
     // The first-parent walk and revision resolution.
     let walk: Vec<String> = git.first_parents(&c4).unwrap().collect();
@@ -222,7 +225,12 @@ fn outside_a_repository_results_are_recorded_without_a_commit() {
     assert!(store.commits().unwrap().is_empty());
 
     // Without a commit there is nothing to compare, even when a base is named.
-    assert_eq!(candidates(&git, git.head(), git.dirty(), Some("main")).unwrap().count(), 0);
+    assert_eq!(
+        candidates(&git, git.head(), git.dirty(), Some("main"))
+            .unwrap()
+            .count(),
+        0
+    );
     let err = git.resolve("main").unwrap_err();
     assert!(matches!(err, StoreError::NoRepository { .. }), "{err:?}");
     assert!(err.to_string().contains("not in one"), "{err}");

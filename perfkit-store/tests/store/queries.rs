@@ -51,7 +51,14 @@ fn a_baseline_keeps_every_clean_run_of_its_commit_on_its_testbed_apart() {
         vec![record("a", 1).samples, record("a", 3).samples],
         "each run apart, oldest first, dirty and other testbeds left out"
     );
-    assert_eq!(baseline.series(&SeriesKey::new("b", None)).unwrap().runs.len(), 1);
+    assert_eq!(
+        baseline
+            .series(&SeriesKey::new("b", None))
+            .unwrap()
+            .runs
+            .len(),
+        1
+    );
     assert_eq!(
         baseline.describe(Timestamp::from_unix_ms(5_000 + 2 * 86_400_000)),
         format!("{} (2 runs, 2 days ago)", &fake_commit(1).sha[..7])
@@ -251,7 +258,10 @@ fn runs_along_takes_the_nearest_commits_with_results_each_run_apart() {
             .unwrap();
     }
     store
-        .record_run(&run_at(Some(fake_commit(4)), false, &tb), &[record("a", 40)])
+        .record_run(
+            &run_at(Some(fake_commit(4)), false, &tb),
+            &[record("a", 40)],
+        )
         .unwrap();
     store
         .record_run(&run_at(Some(fake_commit(3)), true, &tb), &[record("a", 30)])
@@ -288,9 +298,15 @@ fn a_head_is_its_clean_runs_its_newest_dirty_run_or_the_runs_since_a_time() {
         run.started_at = Timestamp::from_unix_ms(ms);
         run
     };
-    store.record_run(&at(false, 1_000), &[record("a", 1)]).unwrap();
-    store.record_run(&at(true, 2_000), &[record("a", 2)]).unwrap();
-    store.record_run(&at(true, 3_000), &[record("a", 3)]).unwrap();
+    store
+        .record_run(&at(false, 1_000), &[record("a", 1)])
+        .unwrap();
+    store
+        .record_run(&at(true, 2_000), &[record("a", 2)])
+        .unwrap();
+    store
+        .record_run(&at(true, 3_000), &[record("a", 3)])
+        .unwrap();
     let runs = |which| {
         let c = store
             .head_runs(&fake_commit(1), &tb, which)
