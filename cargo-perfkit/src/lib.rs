@@ -33,8 +33,7 @@ mod context;
 mod criterion;
 mod error;
 pub mod exit;
-mod judge;
-mod pool;
+mod judging;
 mod render;
 mod workspace;
 

@@ -2,14 +2,15 @@
 
 use std::io::Write as _;
 
+use perfkit::sides::Fdr;
+use perfkit_store::HeadRuns;
 use serde_json::Value;
 
 use crate::cli::{CompareArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::judge;
-use crate::pool::{baseline_side, commit_side, head_side, resolve};
+use crate::judging::{Judging, baseline, head, resolve};
 use crate::render::comparison::ComparisonView;
 use crate::render::json;
 use crate::workspace::Workspace;
@@ -21,11 +22,11 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head_side(&store, &git, &testbed, args.head.as_deref())?;
+    let head = head(&store, &git, &testbed, args.head.as_deref())?;
     let base = match &args.base {
         Some(rev) => {
             let commit = resolve(&git, Some(rev))?;
-            let side = commit_side(&store, &testbed, &commit, false)?;
+            let side = store.head_runs(&commit, &testbed, HeadRuns::Clean)?;
             Some(side.ok_or_else(|| {
                 CliError::usage(format!(
                     "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \
@@ -37,7 +38,7 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
             })?)
         }
         None => {
-            let side = baseline_side(&store, &git, &testbed, &head, ws.base.as_deref())?;
+            let side = baseline(&store, &git, &testbed, &head, ws.base.as_deref())?;
             if side.is_none() {
                 writeln!(
                     ctx.stderr,
@@ -49,15 +50,14 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
             side
         }
     };
-    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,
-        base: base.as_ref(),
-        head: &head,
+        judging: &judging,
         head_label: "head",
         rule,
         fdr,
-        rows: &rows,
     };
     match args.format {
         Format::Table => write!(ctx.stdout, "{}", view.table(ctx.color()))?,
