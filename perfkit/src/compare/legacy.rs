@@ -8,8 +8,9 @@
 
 use std::fmt;
 
+use super::run_estimate::tukey_fences;
 use super::verdict::{Probability, Verdict, VerdictRule};
-use crate::stats::{Interval, TestError, benjamini_hochberg, log_welch, percentile};
+use crate::stats::{Interval, TestError, benjamini_hochberg, log_welch};
 
 /// New samples compared with their baseline's samples.
 ///
@@ -89,8 +90,7 @@ fn within_fences(samples: &[f64]) -> Vec<f64> {
     }
     let mut logs: Vec<f64> = samples.iter().map(|x| x.ln()).collect();
     logs.sort_by(f64::total_cmp);
-    let (q1, q3) = (percentile(&logs, 25.0), percentile(&logs, 75.0));
-    let (low, high) = (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1));
+    let (low, high) = tukey_fences(&logs);
     let kept: Vec<f64> = samples
         .iter()
         .copied()

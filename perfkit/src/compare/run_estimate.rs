@@ -25,10 +25,26 @@ pub enum Estimator {
     /// distribution-free 95% order-statistic interval of the median: `(half-width / 1.96)²`.
     #[default]
     Median,
+    /// The 20% trimmed mean of the log-times (the middle 60%). Within-run variance from the
+    /// 20%-winsorized variance, `s_w² / (0.6² n)` (Tukey & McLaughlin; Wilcox's default trim).
+    TrimmedMean,
     /// The mean of the log-times within Tukey's fences (1.5 IQR beyond the quartiles): the log
-    /// of a geometric mean. Within-run variance `sd² / n` of the kept log-times.
+    /// of a geometric mean, the 0.1 verdict's location. Within-run variance `sd² / n` of the
+    /// kept log-times.
     FencedMean,
 }
+
+impl Estimator {
+    /// Every estimator, the default first.
+    pub const ALL: [Estimator; 3] = [
+        Estimator::Median,
+        Estimator::TrimmedMean,
+        Estimator::FencedMean,
+    ];
+}
+
+/// The share trimmed from each end by [`Estimator::TrimmedMean`].
+const TRIM: f64 = 0.2;
 
 /// One run's estimate of one series (benchmark, size): a robust location of its log-times and
 /// the within-run variance of that location (its squared standard error).
@@ -79,6 +95,7 @@ impl RunEstimate {
         logs.sort_by(f64::total_cmp);
         let (log_location, within_var) = match estimator {
             Estimator::Median => median_with_variance(&logs),
+            Estimator::TrimmedMean => trimmed_mean_with_variance(&logs),
             Estimator::FencedMean => fenced_mean_with_variance(&logs),
         };
         Some(RunEstimate {
@@ -106,6 +123,25 @@ fn median_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
     (median(sorted_logs), se * se)
 }
 
+/// The 20% trimmed mean ([`TRIM`]) of ascending log-times and its variance from the winsorized variance:
+/// the `g = ⌊TRIM n⌋` smallest and largest values are dropped for the mean, and replaced by
+/// their nearest kept neighbour for the variance (as `scipy.stats.mstats.trimmed_mean` and
+/// `trimmed_std` with the same limits).
+fn trimmed_mean_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
+    let n = sorted_logs.len();
+    let g = (TRIM * n as f64).floor() as usize;
+    let kept = &sorted_logs[g..n - g];
+    let (mean, _) = mean_var(kept);
+    let winsorized: Vec<f64> = sorted_logs
+        .iter()
+        .map(|&x| x.clamp(kept[0], kept[kept.len() - 1]))
+        .collect();
+    let (_, var_w) = mean_var(&winsorized);
+    let h = kept.len() as f64;
+    // (n − 1) s_w² / (h (h − 1)): the Tukey–McLaughlin standard error, squared.
+    (mean, (n as f64 - 1.0) * var_w / (h * (h - 1.0).max(1.0)))
+}
+
 /// The mean of the ascending log-times within Tukey's fences and `sd² / n` of those kept;
 /// all of them when fewer than two would remain.
 fn fenced_mean_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
@@ -116,9 +152,11 @@ fn fenced_mean_with_variance(sorted_logs: &[f64]) -> (f64, f64) {
 
 /// The values of an ascending slice within Tukey's fences (1.5 IQR beyond the quartiles);
 /// all of them when fewer than two would remain.
-pub(crate) fn within_fences(sorted: &[f64]) -> Vec<f64> {
-    let (q1, q3) = (percentile(sorted, 25.0), percentile(sorted, 75.0));
-    let (low, high) = (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1));
+///
+/// Why: on a shared machine a preempted stretch of a run makes a share of its samples several
+/// times slower while the bulk does not move; a real slowdown moves the quartiles with it.
+fn within_fences(sorted: &[f64]) -> Vec<f64> {
+    let (low, high) = tukey_fences(sorted);
     let kept: Vec<f64> = sorted
         .iter()
         .copied()
@@ -129,6 +167,13 @@ pub(crate) fn within_fences(sorted: &[f64]) -> Vec<f64> {
     } else {
         sorted.to_vec()
     }
+}
+
+/// Tukey's fences of an ascending slice: 1.5 IQR below the first and above the third
+/// quartile (type-7 percentiles, as [`crate::stats::Outliers`] draws them).
+pub(crate) fn tukey_fences(sorted: &[f64]) -> (f64, f64) {
+    let (q1, q3) = (percentile(sorted, 25.0), percentile(sorted, 75.0));
+    (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1))
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub struct EstimatorStability {
 }
 
 /// For runs of one benchmark (each run's per-iteration samples), how much each [`Estimator`]
-/// varies from run to run, in the order median, fenced mean.
+/// varies from run to run, in the order of [`Estimator::ALL`].
 ///
 /// ```
 /// use perfkit::compare::{Estimator, estimator_stability};
@@ -33,10 +33,11 @@ pub struct EstimatorStability {
 /// ];
 /// let s = estimator_stability(&runs);
 /// assert_eq!(s[0].estimator, Estimator::Median);
-/// assert!(s[0].run_to_run_sd < s[1].run_to_run_sd);
+/// assert_eq!(s[2].estimator, Estimator::FencedMean);
+/// assert!(s[0].run_to_run_sd < s[2].run_to_run_sd);
 /// ```
 pub fn estimator_stability(runs: &[Vec<f64>]) -> Vec<EstimatorStability> {
-    [Estimator::Median, Estimator::FencedMean]
+    Estimator::ALL
         .into_iter()
         .map(|estimator| {
             let estimates: Vec<RunEstimate> = runs
