@@ -9,7 +9,7 @@ use perfkit::compare::VerdictRule;
 use perfkit::sides::{Fdr, HISTORY_COMMITS, Judged, judge_runs};
 use perfkit_store::{
     BaselineQuery, Commit, CommitRuns, GitContext, HeadRuns, HistoryPoint, Record, SeriesKey,
-    Store, Testbed,
+    SeriesRuns, Store, Testbed,
 };
 
 use crate::error::CliError;
@@ -21,36 +21,88 @@ pub struct Judging {
     pub base: Option<CommitRuns>,
     /// The side judged.
     pub head: CommitRuns,
-    /// Earlier commits whose runs were offered to the judge as the series' history.
+    /// Benchmarks of the head that the baseline commit lacks, judged against their own
+    /// nearest baseline by the same rule (as their perf tests are): the commit each came from.
+    pub elsewhere: BTreeMap<String, Commit>,
+    /// Earlier commits whose runs were offered to the judge as a series' history (the most
+    /// any benchmark had).
     pub history_commits: usize,
     /// One per series, by name then size.
     pub rows: Vec<Judged>,
 }
 
+/// Where the base of a judging comes from.
+#[derive(Debug, Clone)]
+pub enum Base<'a> {
+    /// The store's rule, per benchmark as the perf tests select it, bounded by the merge-base
+    /// with this revision (`--base`, `PERFKIT_BASELINE`) when given.
+    Selected(Option<&'a str>),
+    /// A commit the user named: its clean runs, whatever they hold.
+    Named(CommitRuns),
+}
+
 impl Judging {
-    /// Judges `head` against `base` (`None`: every series is new), with the history before
-    /// the base; with `missing`, series only the base has are listed as missing.
+    /// Judges `head` against its base, each benchmark with its history before its base; with
+    /// `missing`, series only the base has are listed as missing.
     pub fn new(
         store: &Store,
         git: &GitContext,
         testbed: &Testbed,
         head: CommitRuns,
-        base: Option<CommitRuns>,
+        base: Base<'_>,
         missing: bool,
         (rule, fdr): (&VerdictRule, Fdr),
     ) -> Result<Judging, CliError> {
-        let history = match &base {
-            Some(b) => store.history_before(
-                git,
-                &b.commit.sha,
-                HISTORY_COMMITS,
-                &BaselineQuery::new(testbed),
-            )?,
-            None => Vec::new(),
+        let (base, base_rev) = match base {
+            Base::Named(runs) => (Some(runs), None),
+            Base::Selected(rev) => (baseline(store, git, testbed, &head, rev)?, Some(rev)),
         };
+        // Per benchmark: its base commit and series. A benchmark the baseline commit lacks
+        // takes its own nearest baseline, as its perf test does (one filtered run must not
+        // make the rest "new" for the commands while the tests judge them).
+        let mut base_series: Vec<SeriesRuns> = base.iter().flat_map(|b| b.series.clone()).collect();
+        let mut base_of: BTreeMap<String, String> = base
+            .iter()
+            .flat_map(|b| {
+                b.series
+                    .iter()
+                    .map(|s| (s.key.benchmark.clone(), b.commit.sha.clone()))
+            })
+            .collect();
+        let mut elsewhere = BTreeMap::new();
+        if let (Some(rev), Some(_)) = (base_rev, &base) {
+            let mut lacking: Vec<&str> = head
+                .series
+                .iter()
+                .map(|s| s.key.benchmark.as_str())
+                .filter(|name| !base_of.contains_key(*name))
+                .collect();
+            lacking.dedup();
+            for name in lacking {
+                let query = BaselineQuery::new(testbed).benchmark(name);
+                let own = store.baseline_for(git, Some(&head.commit), head.dirty, rev, &query)?;
+                if let Some(own) = own {
+                    base_of.insert(name.to_owned(), own.commit.sha.clone());
+                    elsewhere.insert(name.to_owned(), own.commit);
+                    base_series.extend(own.series);
+                }
+            }
+        }
+        // Each benchmark's own history before its own base, as a perf test reads it (its
+        // nearest commits with results of it), so that the test and the commands offer the
+        // judge the same runs. Concatenated: each entry holds one benchmark, and the judge
+        // looks up its own.
+        let mut history = Vec::new();
+        let mut history_commits = 0;
+        for (name, sha) in &base_of {
+            let query = BaselineQuery::new(testbed).benchmark(name);
+            let earlier = store.history_before(git, sha, HISTORY_COMMITS, &query)?;
+            history_commits = history_commits.max(earlier.len());
+            history.extend(earlier);
+        }
         let rows = judge_runs(
             &head.series,
-            base.as_ref().map(|b| &b.series[..]),
+            base.is_some().then_some(&base_series[..]),
             &history,
             missing,
             rule,
@@ -59,7 +111,8 @@ impl Judging {
         Ok(Judging {
             base,
             head,
-            history_commits: history.len(),
+            elsewhere,
+            history_commits,
             rows,
         })
     }
@@ -123,7 +176,7 @@ pub fn head_points(
 /// The baseline of `head` by the store's one rule (as the perf tests select it), with
 /// `base_rev` as the revision whose merge-base bounds it. `None` when no earlier commit has
 /// results.
-pub fn baseline(
+fn baseline(
     store: &Store,
     git: &GitContext,
     testbed: &Testbed,

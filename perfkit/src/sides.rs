@@ -68,8 +68,9 @@ pub fn estimates(runs: &[Vec<f64>]) -> Vec<RunEstimate> {
 /// Judges every series of `head` against `base` (the baseline's series; `None`: no baseline,
 /// every series is new), with `history` (earlier commits' runs, nearest first, as
 /// [`Store::history_before`](perfkit_store::Store::history_before) returns them) as the noise
-/// source when no commit has replicates. With `missing`, series only the base has are judged
-/// too (as missing). Output ordered by series.
+/// source when no commit has replicates. Each series takes the entries that hold it, in their
+/// order, so histories read per benchmark may be concatenated. With `missing`, series only the
+/// base has are judged too (as missing). Output ordered by series.
 ///
 /// A series both sides measured, but one of them without a usable run (fewer than 2 usable
 /// samples each), is [`Judgement::Insufficient`], never new or missing.

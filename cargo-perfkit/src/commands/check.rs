@@ -12,7 +12,7 @@ use crate::cli::{CheckArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judging::{Judging, baseline, head};
+use crate::judging::{Base, Judging, head};
 use crate::render::comparison::{ComparisonView, name, noise};
 use crate::render::json;
 use crate::render::units::{change, change_ci, probability};
@@ -42,8 +42,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         _ => None,
     };
     let base_rev = args.base.as_deref().or(ws.base.as_deref());
-    let base = baseline(&store, &git, &testbed, &head, base_rev)?;
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let base = Base::Selected(base_rev);
     let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,

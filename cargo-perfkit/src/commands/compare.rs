@@ -10,7 +10,7 @@ use crate::cli::{CompareArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judging::{Judging, baseline, head, resolve};
+use crate::judging::{Base, Judging, head, resolve};
 use crate::render::comparison::ComparisonView;
 use crate::render::json;
 use crate::workspace::Workspace;
@@ -27,7 +27,7 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
         Some(rev) => {
             let commit = resolve(&git, Some(rev))?;
             let side = store.head_runs(&commit, &testbed, HeadRuns::Clean)?;
-            Some(side.ok_or_else(|| {
+            Base::Named(side.ok_or_else(|| {
                 CliError::usage(format!(
                     "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \
                      the commits that have some",
@@ -37,21 +37,18 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
                 ))
             })?)
         }
-        None => {
-            let side = baseline(&store, &git, &testbed, &head, ws.base.as_deref())?;
-            if side.is_none() {
-                writeln!(
-                    ctx.stderr,
-                    "no baseline: no earlier commit has results on testbed `{}`, so every \
-                     benchmark is new",
-                    testbed.name
-                )?;
-            }
-            side
-        }
+        None => Base::Selected(ws.base.as_deref()),
     };
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
     let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
+    if judging.base.is_none() {
+        writeln!(
+            ctx.stderr,
+            "no baseline: no earlier commit has results on testbed `{}`, so every benchmark is \
+             new",
+            testbed.name
+        )?;
+    }
     let view = ComparisonView {
         testbed: &testbed,
         judging: &judging,

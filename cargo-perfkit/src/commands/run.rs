@@ -12,7 +12,7 @@ use crate::cli::{Format, Global, RunArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judging::{Judging, baseline};
+use crate::judging::{Base, Judging};
 use crate::render::comparison::ComparisonView;
 use crate::render::json;
 use crate::workspace::Workspace;
@@ -107,8 +107,8 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
         return finish(passed, failed);
     };
     let store = ws.store_with_history()?;
-    let base = baseline(&store, &git, &testbed, &head, base_rev)?;
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let base = Base::Selected(base_rev);
     let judging = Judging::new(&store, &git, &testbed, head, base, false, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,

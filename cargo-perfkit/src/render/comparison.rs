@@ -169,9 +169,14 @@ impl ComparisonView<'_> {
         for row in &self.judging.rows {
             let verdict = row.judgement.verdict();
             let paint = Paint::verdict(verdict);
+            let mut base = level(row.base_level, row.base_runs);
+            if let Some(c) = self.judging.elsewhere.get(&row.key.benchmark) {
+                // This benchmark's own baseline: the base commit did not measure it.
+                let _ = write!(base, " @{}", c.short_sha());
+            }
             let mut cells: Vec<Cell> = vec![
                 row.key.to_string().into(),
-                level(row.base_level, row.base_runs).into(),
+                base.into(),
                 level(row.head_level, row.head_runs).into(),
             ];
             match row.judgement.change() {
@@ -203,10 +208,15 @@ impl ComparisonView<'_> {
     fn estimate_line(&self) -> String {
         let n = self.judging.history_commits;
         format!(
-            "base, {}: each side's estimate over its runs (×N: N runs), the levels the change \
+            "base, {}: each side's estimate over its runs (×N: N runs{}), the levels the change \
              compares; noise: what set the between-run noise floor ({n} earlier commit{} of \
              history on this testbed)",
             self.head_label,
+            if self.judging.elsewhere.is_empty() {
+                ""
+            } else {
+                "; @commit: that benchmark's own baseline, as the base commit lacks it"
+            },
             if n == 1 { "" } else { "s" }
         )
     }
@@ -300,7 +310,17 @@ impl ComparisonView<'_> {
                 "fdr": if self.fdr { "bh" } else { "none" },
             }),
         );
-        let rows: Vec<Value> = self.judging.rows.iter().map(row_json).collect();
+        let rows: Vec<Value> = self
+            .judging
+            .rows
+            .iter()
+            .map(|r| {
+                let mut v = row_json(r);
+                let elsewhere = self.judging.elsewhere.get(&r.key.benchmark);
+                v["base_commit"] = elsewhere.map_or(Value::Null, |c| json!(c.sha));
+                v
+            })
+            .collect();
         m.insert("benchmarks".into(), Value::Array(rows));
         m.insert(
             "counts".into(),

@@ -229,3 +229,43 @@ fn run_refuses_an_unknown_base_before_building() {
     assert!(err.contains("nothing was built or measured"), "{err}");
     assert!(!err.contains("Compiling"), "{err}");
 }
+
+/// A filtered run at the parent (only `parse` measured) made `render` "new" for `check`,
+/// while `render`'s own perf test found its baseline further back and judged it. `check`
+/// applies the store's rule per benchmark now, as the tests do.
+#[test]
+fn a_benchmark_the_base_lacks_is_judged_against_its_own_baseline() {
+    use crate::support::record;
+    let p = repository();
+    p.record(
+        "HEAD~2",
+        0,
+        vec![
+            record("app::parse", None, 900.0),
+            record("app::render", None, 1_000.0),
+        ],
+    );
+    p.record("HEAD~1", 10, vec![record("app::parse", None, 900.0)]);
+    p.record(
+        "HEAD",
+        20,
+        vec![
+            record("app::parse", None, 900.0),
+            record("app::render", None, 3_000.0),
+        ],
+    );
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::REGRESSION, "{out}");
+    let render = out.lines().find(|l| l.starts_with("app::render")).unwrap();
+    let own = p.commit("HEAD~2");
+    assert!(
+        render.contains(&format!("@{}", own.short_sha())),
+        "{render}"
+    );
+    assert!(render.ends_with("regression"), "{render}");
+    let (_, json, _) = p.perfkit(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["base"]["commit"]["sha"], p.commit("HEAD~1").sha.as_str());
+    assert_eq!(v["benchmarks"][1]["base_commit"], own.sha.as_str());
+    assert_eq!(v["benchmarks"][0]["base_commit"], serde_json::Value::Null);
+}
