@@ -4,13 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use perfkit::compare::{
-    Judgement, LegacyComparison, NoisePrior, RunEstimate, Sides, VerdictRule, judge,
-};
+use perfkit::compare::{Judgement, NoisePrior, RunEstimate, Sides, VerdictRule, judge};
+use perfkit::sides::Judged;
+use perfkit_store::SeriesKey;
 
 use super::rounds::Recorded;
-use crate::judge::{Row, Stats};
-use crate::pool::{SeriesKey, Side};
 
 /// One series' run estimates, round by round, on both sides.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,29 +92,23 @@ pub fn judge_paired(series: &[PairedSeries], rule: &VerdictRule, fdr: bool) -> V
     judged
 }
 
-/// The rows the comparison view shows: each judgement beside both sides' statistics over all
-/// rounds (`base`, `head`).
-pub fn rows(series: &[PairedSeries], judged: &[Judgement], base: &Side, head: &Side) -> Vec<Row> {
-    let stats = |side: &Side, key: &SeriesKey| side.series.get(key).and_then(Stats::of);
+/// The rows the comparison view shows: each judgement with the levels it compared (for a
+/// series only one side has, that side's mean level over its rounds).
+pub fn rows(series: &[PairedSeries], judged: &[Judgement]) -> Vec<Judged> {
+    let level = |runs: &[RunEstimate]| {
+        (!runs.is_empty())
+            .then(|| (runs.iter().map(|r| r.log_location).sum::<f64>() / runs.len() as f64).exp())
+    };
     series
         .iter()
         .zip(judged)
-        .map(|(s, j)| Row {
+        .map(|(s, j)| Judged {
             key: s.key.clone(),
-            base: stats(base, &s.key),
-            head: stats(head, &s.key),
-            comparison: j.change().map(|c| LegacyComparison {
-                ratio: c.ratio,
-                ratio_ci: c.ratio_ci,
-                p: c.p,
-                q: c.q,
-                verdict: c.verdict,
-            }),
-            verdict: j.verdict(),
-            note: match j {
-                Judgement::Insufficient { reason } => Some((*reason).to_owned()),
-                _ => None,
-            },
+            judgement: *j,
+            base_runs: s.base.len(),
+            head_runs: s.head.len(),
+            base_level: j.change().map(|c| c.base_level).or_else(|| level(&s.base)),
+            head_level: j.change().map(|c| c.head_level).or_else(|| level(&s.head)),
         })
         .collect()
 }
@@ -131,10 +123,7 @@ mod tests {
     use super::*;
 
     fn key(name: &str) -> SeriesKey {
-        SeriesKey {
-            benchmark: name.to_owned(),
-            size: None,
-        }
+        SeriesKey::new(name, None)
     }
 
     /// 40 samples around `ns` with a fixed ±2% pattern.

@@ -12,12 +12,11 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use perfkit_store::{HistoryPoint, Store, Timestamp};
+use perfkit_store::{HistoryPoint, SeriesKey, Store, Timestamp};
 
 use super::build::TestBinary;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::pool::SeriesKey;
 
 /// Base or head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +142,7 @@ impl SideRunner {
             }
             for p in points {
                 recorded
-                    .entry(SeriesKey::of(&p.record))
+                    .entry(SeriesKey::new(p.record.benchmark.clone(), p.record.size))
                     .or_default()
                     .push(p);
             }

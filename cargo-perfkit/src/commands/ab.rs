@@ -13,7 +13,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use perfkit_store::{Commit, DbLocation, Timestamp};
+use perfkit_store::{Commit, CommitRuns, DbLocation, Timestamp};
 
 use super::check::{gate_verdict, report};
 use crate::ab::build::{TestArgs, TestBinary, build};
@@ -24,7 +24,7 @@ use crate::ab::schedule::{DEFAULT_ROUNDS, parse_duration, rounds_that_fit};
 use crate::cli::{AbArgs, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::pool::Side;
+use crate::judging::Judging;
 use crate::render::comparison::ComparisonView;
 use crate::workspace::Workspace;
 
@@ -176,23 +176,28 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     )?;
 
     // The verdicts.
-    let side_of = |which: Which, commit: &Commit| side(commit, &done.rounds, which);
-    let base_side = side_of(Which::Base, &base);
-    let head_side = side_of(Which::Head, &head);
+    let base_runs = side(&base, &done.rounds, Which::Base);
+    let mut head_runs = side(&head, &done.rounds, Which::Head);
+    head_runs.dirty = head_dirty;
     let testbed = ws.testbed(&store)?;
     let series = pair(&done.rounds);
     let judged = judge_paired(&series, &rule, fdr);
-    let rows = rows(&series, &judged, &base_side, &head_side);
+    let judging = Judging {
+        base: Some(base_runs),
+        head: head_runs,
+        elsewhere: Default::default(),
+        history_commits: 0,
+        rows: rows(&series, &judged),
+    };
     let view = ComparisonView {
         testbed: &testbed,
-        base: Some(&base_side),
-        head: &head_side,
+        judging: &judging,
         head_label: "head",
         rule,
         fdr,
-        rows: &rows,
     };
-    let (code, mut verdict) = gate_verdict("ab", &rows, &base_side);
+    let base_runs = judging.base.as_ref().expect("set above");
+    let (code, mut verdict) = gate_verdict("ab", &judging.rows, base_runs);
     if done.failed_processes > 0 {
         verdict.push_str(&format!(
             "\n(note: {} test process{} failed during the rounds; their output is above)",
@@ -200,7 +205,9 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
             if done.failed_processes == 1 { "" } else { "es" }
         ));
     }
-    report(ctx, &view, "ab", args.format, code, &verdict)?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("rounds".into(), done.rounds.len().into());
+    report(ctx, &view, "ab", args.format, (code, &verdict), extra)?;
     Ok(code)
 }
 
@@ -229,18 +236,18 @@ fn build_side(
     Ok(bins)
 }
 
-/// One side's results over all rounds, pooled: the table's columns.
-fn side(commit: &Commit, rounds: &[[Recorded; 2]], which: Which) -> Side {
+/// One side's runs over all rounds: what the table says each side measured.
+fn side(commit: &Commit, rounds: &[[Recorded; 2]], which: Which) -> CommitRuns {
     let points: Vec<_> = rounds
         .iter()
         .flat_map(|r| r[which as usize].values().flatten().cloned())
         .collect();
-    Side::from_points(Some(commit.clone()), points).unwrap_or_else(|| Side {
-        commit: Some(commit.clone()),
-        runs: 0,
+    CommitRuns::from_points(commit.clone(), &points).unwrap_or_else(|| CommitRuns {
+        commit: commit.clone(),
         dirty: false,
+        runs: 0,
         newest_run: Timestamp::now(),
-        series: Default::default(),
+        series: Vec::new(),
     })
 }
 

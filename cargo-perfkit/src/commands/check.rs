@@ -5,15 +5,16 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use perfkit::compare::Verdict;
+use perfkit::sides::{Fdr, Judged};
+use perfkit_store::CommitRuns;
 use serde_json::{Value, json};
 
 use crate::cli::{CheckArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::{Row, judge};
-use crate::pool::{Side, baseline_side, head_side};
-use crate::render::comparison::{ComparisonView, name};
+use crate::judging::{Base, Judging, head};
+use crate::render::comparison::{ComparisonView, name, noise};
 use crate::render::json;
 use crate::render::units::{change, change_ci, probability};
 use crate::workspace::Workspace;
@@ -25,24 +26,38 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head_side(&store, &git, &testbed, None)?;
+    let head = head(&store, &git, &testbed, None)?;
+    // Say which results are judged when the tree has uncommitted changes: theirs, or (when
+    // none were recorded) the last commit's.
+    let tree = match (git.dirty(), head.dirty) {
+        (true, true) => Some(format!(
+            "note: judging the working tree's uncommitted results (the newest run recorded on \
+             the dirty tree at {}), not the last commit's",
+            head.commit.short_sha()
+        )),
+        (true, false) => Some(format!(
+            "note: the working tree has uncommitted changes but no results of them; judging \
+             the last commit {} (`cargo perfkit run` measures the working tree)",
+            head.commit.short_sha()
+        )),
+        _ => None,
+    };
     let base_rev = args.base.as_deref().or(ws.base.as_deref());
-    let base = baseline_side(&store, &git, &testbed, &head, base_rev)?;
-    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let base = Base::Selected(base_rev);
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,
-        base: base.as_ref(),
-        head: &head,
+        judging: &judging,
         head_label: "head",
         rule,
         fdr,
-        rows: &rows,
     };
-    let (code, verdict) = match &base {
+    let (code, verdict) = match &judging.base {
         None => {
             let notice = format!(
                 "no baseline: no commit before {} has results on testbed `{}`{}",
-                name(&head),
+                name(&judging.head),
                 testbed.name,
                 match base_rev {
                     Some(rev) => format!(" at or before its merge-base with `{rev}`"),
@@ -63,18 +78,30 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
                 (exit::OK, why)
             }
         }
-        Some(base) => gate_verdict("check", &rows, base),
+        Some(base) => gate_verdict("check", &judging.rows, base),
     };
-    report(ctx, &view, "check", args.format, code, &verdict)?;
+
+    if let Some(note) = &tree {
+        // On stdout with the table (people read it there); beside the verdict on stderr
+        // otherwise, so stdout stays pure markdown or JSON.
+        if args.format == Format::Table {
+            writeln!(ctx.stdout, "{note}")?;
+        } else {
+            writeln!(ctx.stderr, "{note}")?;
+        }
+    }
+    let mut extra = serde_json::Map::new();
+    extra.insert("tree_note".into(), json!(tree));
+    report(ctx, &view, "check", args.format, (code, &verdict), extra)?;
     Ok(code)
 }
 
-/// The gate's exit code and one-paragraph verdict on judged `rows` against `base`: passed, or
-/// failed naming each regression. Shared by `check` and `ab` (`command`).
-pub(super) fn gate_verdict(command: &str, rows: &[Row], base: &Side) -> (u8, String) {
-    let regressions: Vec<&Row> = rows
+/// The gate's exit code and verdict on judged `rows` against `base`: passed, or failed naming
+/// each regression. Shared by `check` and `ab` (`command`).
+pub(super) fn gate_verdict(command: &str, rows: &[Judged], base: &CommitRuns) -> (u8, String) {
+    let regressions: Vec<&Judged> = rows
         .iter()
-        .filter(|r| r.verdict == Verdict::Regression)
+        .filter(|r| r.judgement.verdict() == Verdict::Regression)
         .collect();
     if regressions.is_empty() {
         return (
@@ -102,15 +129,16 @@ pub(super) fn gate_verdict(command: &str, rows: &[Row], base: &Side) -> (u8, Str
     (exit::REGRESSION, why)
 }
 
-/// The gate's report in `format` with its `verdict`, and on GitHub Actions the step summary
-/// and an `::error` annotation per regression. Shared by `check` and `ab` (`command`).
+/// The gate's report in `format` with its exit code and verdict (JSON also gets `extra`),
+/// and on GitHub Actions the step summary and an `::error` annotation per regression. Shared
+/// by `check` and `ab` (`command`).
 pub(super) fn report(
     ctx: &mut Context,
     view: &ComparisonView<'_>,
     command: &str,
     format: Format,
-    code: u8,
-    verdict: &str,
+    (code, verdict): (u8, &str),
+    extra: serde_json::Map<String, Value>,
 ) -> Result<(), CliError> {
     let heading = format!("perfkit {command}");
     match format {
@@ -125,25 +153,27 @@ pub(super) fn report(
         Format::Json => {
             let mut m = view.json(command);
             m.insert("passed".into(), json!(code == exit::OK));
+            m.extend(extra);
             m.insert("message".into(), json!(verdict));
             json::write(&mut ctx.stdout, &Value::Object(m))?;
             writeln!(ctx.stderr, "{verdict}")?;
         }
     }
     if let Some(summary) = ctx.var("GITHUB_STEP_SUMMARY") {
-        let regressions: Vec<&Row> = view
+        let regressions: Vec<&Judged> = view
+            .judging
             .rows
             .iter()
-            .filter(|r| r.verdict == Verdict::Regression)
+            .filter(|r| r.judgement.verdict() == Verdict::Regression)
             .collect();
         github(ctx, &summary, view, &heading, &regressions, format)?;
     }
     Ok(())
 }
 
-/// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80`.
-fn one_line(r: &Row) -> String {
-    match &r.comparison {
+/// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80  noise: prior`.
+fn one_line(r: &Judged) -> String {
+    match r.judgement.change() {
         Some(c) => {
             let mut s = format!(
                 "{} {}  p={}",
@@ -154,9 +184,10 @@ fn one_line(r: &Row) -> String {
             if let Some(q) = c.q {
                 let _ = write!(s, " q={}", probability(q));
             }
+            let _ = write!(s, "  noise: {}", noise(r));
             s
         }
-        None => r.verdict.to_string(),
+        None => r.judgement.verdict().to_string(),
     }
 }
 
@@ -167,7 +198,7 @@ fn github(
     summary: &str,
     view: &ComparisonView<'_>,
     heading: &str,
-    regressions: &[&Row],
+    regressions: &[&Judged],
     format: Format,
 ) -> Result<(), CliError> {
     let mut file = std::fs::OpenOptions::new()

@@ -66,7 +66,7 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
         );
         record.size = r.size;
         record.throughput = r.throughput;
-        let key = crate::pool::SeriesKey::of(&record);
+        let key = perfkit_store::SeriesKey::new(record.benchmark.clone(), record.size);
         table.row(vec![
             key.to_string().into(),
             r.full_id.as_str().into(),

@@ -2,5 +2,6 @@
 //! repository with fixed commit dates and a store filled through perfkit-store's API with
 //! fixed samples, so every number and SHA is the same on every run.
 
+mod agree;
 mod commands;
 mod support;
