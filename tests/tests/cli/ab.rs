@@ -11,9 +11,9 @@ use crate::fixture::{Outcome, SCENARIO};
 const SLOWED: &str = "perf::slowed";
 const STEADY: &str = "perf::steady";
 
-/// Few rounds keep the test short (about a second each); eight leave the paired test 7
+/// Few rounds keep the test short (about a second each); ten leave the paired test 9
 /// degrees of freedom, so one round disturbed by a busy machine cannot hide a 3x change.
-const ROUNDS: &str = "8";
+const ROUNDS: &str = "10";
 
 /// The runs recorded at `sha`, whatever the testbed.
 fn runs_at(store: &Store, sha: &str) -> usize {
@@ -56,7 +56,7 @@ fn ab_fails_on_the_planted_slowdown_and_passes_a_docs_only_change() {
     assert!(message.contains(SLOWED), "{slowed:#?}");
     assert!(!message.contains(STEADY), "{slowed:#?}");
     assert!(
-        slowed.stderr.contains("building the base") && slowed.stderr.contains("round 8/8"),
+        slowed.stderr.contains("building the base") && slowed.stderr.contains("round 10/10"),
         "progress goes to stderr: {slowed:#?}"
     );
 
