@@ -10,6 +10,7 @@
 //! Layout under the workspace's target directory:
 //! `perfkit/ab/worktrees/<slot>` (the checkout) and `perfkit/ab/targets/<slot>` (its build).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -89,6 +90,48 @@ impl CargoWorkspace {
             )),
         }
     }
+}
+
+/// Holds the worktree slots of this workspace for one `ab` until dropped: a second `ab` in
+/// the same workspace waits instead of checking out another revision under the first one's
+/// running binaries.
+#[derive(Debug)]
+pub struct SlotLock {
+    _file: std::fs::File,
+}
+
+/// Takes the slots' lock (`<target>/perfkit/ab/slots.lock`), saying on stderr when it has to
+/// wait for another `ab`.
+pub fn lock_slots(ctx: &mut Context, ws: &CargoWorkspace) -> Result<SlotLock, CliError> {
+    let path = ws.target.join("perfkit").join("ab").join("slots.lock");
+    let cannot = |e: std::io::Error| {
+        CliError::usage(format!(
+            "cannot lock {} ({e}); check that the target directory is writable",
+            path.display()
+        ))
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(cannot)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(cannot)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            writeln!(
+                ctx.stderr,
+                "waiting for another `cargo perfkit ab` in this workspace to finish (it holds {})",
+                path.display()
+            )?;
+            file.lock().map_err(cannot)?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(cannot(e)),
+    }
+    Ok(SlotLock { _file: file })
 }
 
 /// A side's source tree, ready to build.

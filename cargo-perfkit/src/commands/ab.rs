@@ -17,7 +17,7 @@ use perfkit_store::{Commit, CommitRuns, DbLocation, Timestamp};
 
 use super::check::{gate_verdict, report};
 use crate::ab::build::{TestArgs, TestBinary, build};
-use crate::ab::checkout::{CargoWorkspace, Checkout, working_tree, worktree};
+use crate::ab::checkout::{CargoWorkspace, Checkout, lock_slots, working_tree, worktree};
 use crate::ab::paired::{judge_paired, pair, rows};
 use crate::ab::rounds::{Recorded, Rounds, RunPlan, SideRunner, Which, order, seconds};
 use crate::ab::schedule::{DEFAULT_ROUNDS, parse_duration, rounds_that_fit};
@@ -64,6 +64,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     };
     let store = ws.open_store()?;
     let cargo_ws = CargoWorkspace::locate(ctx)?;
+    let _slots = lock_slots(ctx, &cargo_ws)?;
     // Canonical, so that paths in the repository can be made relative to it.
     ctx.cwd = canonical(&ctx.cwd);
 
