@@ -24,6 +24,16 @@
 //! process being killed and the machine losing power. A process killed mid-write loses only
 //! the transaction it had not committed; the next open rolls it back.
 //!
+//! # Files
+//!
+//! The history is the one file `history.db`. While a connection writes, SQLite keeps two
+//! companions beside it, `history.db-wal` (committed transactions not yet folded into the file)
+//! and `history.db-shm` (an index of the WAL); perfkit folds the WAL back into `history.db`
+//! after every write (`PRAGMA wal_checkpoint(TRUNCATE)`), so copying, caching or uploading
+//! `history.db` alone copies the whole history, even while a perf-test process that keeps its
+//! connection open is still running. The fold is skipped only when another process is reading
+//! or writing at that moment; its own next write, or the last connection closing, folds it then.
+//!
 //! # Performance
 //!
 //! The two hot queries are indexed: the results of benchmark B on testbed T by commit
@@ -80,16 +90,20 @@ impl Backend for SqliteBackend {
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "recording a run", || {
+        let done = retry(&self.path, "recording a run", || {
             write::record_run(conn, run, records)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
     }
 
     fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "adding results", || {
+        let done = retry(&self.path, "adding results", || {
             write::add_records(conn, run, records)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
     }
 
     fn set_comparison(
@@ -98,9 +112,11 @@ impl Backend for SqliteBackend {
         comparison: &StoredComparison,
     ) -> Result<(), StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "storing a comparison", || {
+        let done = retry(&self.path, "storing a comparison", || {
             write::set_comparison(conn, result, comparison)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
     }
 
     fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {
@@ -153,8 +169,10 @@ impl Backend for SqliteBackend {
 
     fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "pruning history", || {
+        let report = retry(&self.path, "pruning history", || {
             gc::gc(conn, keep, dry_run)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(report)
     }
 }

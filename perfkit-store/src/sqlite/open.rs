@@ -76,6 +76,7 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     })?;
     if version < SCHEMA_VERSION {
         retry(path, "migrating", || migrate(&mut conn, path))?;
+        super::write::fold_wal(&conn);
     }
     Ok(conn)
 }
