@@ -70,6 +70,25 @@ impl Store {
         }
     }
 
+    /// Opens the existing SQLite history at `path` for reading only: nothing is written to the
+    /// file or its directory, so a write-protected store can be read. Writes through the
+    /// returned store fail with [`StoreError::ReadOnly`]. A file whose schema is older than
+    /// this crate's is refused (migrating it needs write access).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            location: DbLocation::Sqlite(path.to_owned()),
+            backend: Box::new(SqliteBackend::open_read_only(path)?),
+        })
+    }
+
+    /// Opens the history at `location` for reading only (see [`Store::open_read_only`]).
+    pub fn open_location_read_only(location: &DbLocation) -> Result<Store, StoreError> {
+        match location {
+            DbLocation::Sqlite(path) => Store::open_read_only(path),
+            DbLocation::Postgres(url) => Err(StoreError::Unsupported { url: url.clone() }),
+        }
+    }
+
     /// Where this store is.
     pub fn location(&self) -> &DbLocation {
         &self.location

@@ -17,7 +17,7 @@ use crate::workspace::Workspace;
 /// Prunes (or, with `--dry-run`, shows what would be pruned).
 pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let mut store = ws.store_with_history()?;
+    let mut store = ws.writable_store_with_history()?;
     let report = store.gc(args.keep, args.dry_run)?;
     let verb = if report.dry_run {
         "would delete"

@@ -3,4 +3,5 @@
 //! fixed samples, so every number and SHA is the same on every run.
 
 mod commands;
+mod read_only;
 mod support;

@@ -81,6 +81,13 @@ impl SqliteBackend {
             conn: open::open(path)?,
         })
     }
+
+    pub(crate) fn open_read_only(path: &Path) -> Result<SqliteBackend, StoreError> {
+        Ok(SqliteBackend {
+            path: path.to_owned(),
+            conn: open::open_read_only(path)?,
+        })
+    }
 }
 
 impl Backend for SqliteBackend {
