@@ -254,13 +254,24 @@ pub struct ExportArgs {
 /// `cargo perfkit gc`.
 #[derive(Debug, Args)]
 pub struct GcArgs {
-    /// Commits to keep per branch, newest first.
-    #[arg(long, default_value_t = 50, value_name = "N")]
-    pub keep: usize,
+    /// Commits to keep per branch, newest first (at least 1: the current commit's results stay).
+    #[arg(long, default_value_t = 50, value_name = "N", value_parser = commits_to_keep)]
+    pub keep: u64,
     /// Only say what would be deleted.
     #[arg(long)]
     pub dry_run: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `gc --keep N`: a whole number, at least 1.
+fn commits_to_keep(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => {
+            Err("0 would delete the results of the current commit too; keep at least 1".into())
+        }
+        Ok(n) => Ok(n),
+        Err(_) => Err("give a whole number of commits, at least 1".into()),
+    }
 }

@@ -7,6 +7,8 @@
 //! have results?" and "what are the results at this commit?", so every backend applies the same
 //! rule.
 
+use std::num::NonZeroUsize;
+
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
 use crate::gc::GcReport;
@@ -65,6 +67,7 @@ pub(crate) trait Backend: Send {
     ) -> Result<Option<Baseline>, StoreError>;
 
     /// Deletes old runs by the rule in [`crate::gc`], in one transaction; with `dry_run`,
-    /// only reports what it would delete.
-    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError>;
+    /// only reports what it would delete. After a prune that deleted anything, compacts the
+    /// storage and reports the bytes freed.
+    fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError>;
 }

@@ -4,6 +4,7 @@
 //! stated in the SQLite backend's module doc, the only backend so far.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 use crate::backend::Backend;
@@ -200,7 +201,9 @@ impl Store {
     /// - The run holding the newest result of each benchmark on each testbed is never deleted,
     ///   so every benchmark keeps its latest timing however old its commit.
     /// - Everything else is deleted with its results; commits left without runs are forgotten.
-    pub fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+    /// - After a prune that deleted anything, the file is compacted (`VACUUM`) and
+    ///   [`GcReport::freed_bytes`] says by how much.
+    pub fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         self.backend.gc(keep, dry_run)
     }
 }

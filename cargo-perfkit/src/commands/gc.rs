@@ -2,6 +2,9 @@
 //! benchmark's newest result.
 
 use std::io::Write as _;
+use std::num::NonZeroUsize;
+
+use perfkit::report::format_bytes;
 
 use serde_json::{Value, json};
 
@@ -18,7 +21,12 @@ use crate::workspace::Workspace;
 pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let mut store = ws.writable_store_with_history()?;
-    let report = store.gc(args.keep, args.dry_run)?;
+    // clap refuses 0; a count beyond usize keeps everything anyway.
+    let keep = usize::try_from(args.keep)
+        .ok()
+        .and_then(NonZeroUsize::new)
+        .unwrap_or(NonZeroUsize::MAX);
+    let report = store.gc(keep, args.dry_run)?;
     let verb = if report.dry_run {
         "would delete"
     } else {
@@ -38,6 +46,14 @@ pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
         args.keep,
         ws.db
     );
+    let headline = if !report.dry_run && report.runs > 0 {
+        format!(
+            "{headline}; compacted the file, returning {} to the disk",
+            format_bytes(report.freed_bytes as f64)
+        )
+    } else {
+        headline
+    };
     let mut table = Table::new(&[
         ("commit", Align::Left),
         ("date", Align::Left),
@@ -87,6 +103,7 @@ pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
             m.insert("kept_commits".into(), json!(report.kept_commits));
             m.insert("runs".into(), json!(report.runs));
             m.insert("results".into(), json!(report.results));
+            m.insert("freed_bytes".into(), json!(report.freed_bytes));
             let list: Vec<Value> = report
                 .pruned
                 .iter()

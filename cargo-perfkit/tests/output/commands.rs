@@ -142,9 +142,21 @@ fn gc_dry_run_then_prune() {
         done.starts_with("deleted 1 run (5 results) at 1 commit"),
         "{done}"
     );
+    assert!(done.contains("compacted the file, returning "), "{done}");
     let (_, list_after, _) = p.perfkit(&["list"]);
     // The newest commit, and the second: it holds `app::legacy`'s newest result.
     assert!(list_after.contains("commits (2)"), "{list_after}");
+}
+
+/// Issue 11.8: `gc --keep 0` deleted the current commit's results.
+#[test]
+fn gc_keeps_at_least_one_commit() {
+    let p = project();
+    let (code, _, err) = p.perfkit(&["gc", "--keep", "0"]);
+    assert_eq!(code, exit::USAGE);
+    assert!(err.contains("--keep"), "{err}");
+    let (_, list, _) = p.perfkit(&["list"]);
+    assert!(list.contains("commits (3)"), "{list}");
 }
 
 #[test]

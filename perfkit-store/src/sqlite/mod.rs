@@ -48,6 +48,7 @@ mod read;
 mod retry;
 mod write;
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -174,11 +175,18 @@ impl Backend for SqliteBackend {
         })
     }
 
-    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+    fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         let conn = &mut self.conn;
-        let report = retry(&self.path, "pruning history", || {
+        let mut report = retry(&self.path, "pruning history", || {
             gc::gc(conn, keep, dry_run)
         })?;
+        if !report.dry_run && report.runs > 0 {
+            report.freed_bytes = retry(
+                &self.path,
+                "compacting the file after the prune (VACUUM; the prune itself is done)",
+                || gc::vacuum(conn),
+            )?;
+        }
         write::fold_wal(conn);
         Ok(report)
     }

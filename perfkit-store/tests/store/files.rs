@@ -84,7 +84,7 @@ fn history_db_alone_holds_every_write_while_the_writer_is_open() {
             .record_run(&run_at(Some(fake_commit(i)), false, &tb), &[record("a", i)])
             .unwrap();
     }
-    let report = store.gc(1, false).unwrap();
+    let report = store.gc(std::num::NonZeroUsize::MIN, false).unwrap();
     assert!(report.runs > 0);
     let (_c, _p, copy) = copy_alone(&path);
     assert_eq!(
@@ -92,4 +92,25 @@ fn history_db_alone_holds_every_write_while_the_writer_is_open() {
         result_count(&store),
         "gc's deletions reach the file"
     );
+}
+
+/// Issue 11.8: `gc` never returned space to the disk; the file only grew.
+#[test]
+fn gc_returns_the_space_it_pruned_to_the_disk() {
+    let (_dir, path, mut store) = temp_store();
+    let tb = testbed();
+    for i in 0..20 {
+        let records: Vec<_> = (0..20)
+            .map(|j| record(&format!("b{j}"), i * 100 + j))
+            .collect();
+        store
+            .record_run(&run_at(Some(fake_commit(i)), false, &tb), &records)
+            .unwrap();
+    }
+    let before = std::fs::metadata(&path).unwrap().len();
+    let report = store.gc(std::num::NonZeroUsize::MIN, false).unwrap();
+    assert_eq!(report.runs, 19);
+    let after = std::fs::metadata(&path).unwrap().len();
+    assert!(after < before / 2, "{before} -> {after} bytes");
+    assert_eq!(report.freed_bytes, before - after);
 }
