@@ -120,11 +120,11 @@ impl Backend for SqliteBackend {
         comparison: &StoredComparison,
     ) -> Result<(), StoreError> {
         let conn = &mut self.conn;
-        let done = retry(&self.path, "storing a comparison", || {
+        retry(&self.path, "storing a comparison", || {
             write::set_comparison(conn, result, comparison)
         })?;
         write::fold_wal(conn);
-        Ok(done)
+        Ok(())
     }
 
     fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {
