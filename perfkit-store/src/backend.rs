@@ -18,6 +18,10 @@ use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, Testbed
 use crate::record::{Record, StoredComparison};
 use crate::testbed::Testbed;
 
+/// What recording imported results did: the new run's ids (`None` when nothing was new) and
+/// the positions of the records skipped as imported before.
+pub(crate) type ImportOutcome = (Option<(RunId, Vec<ResultId>)>, Vec<usize>);
+
 /// A place that keeps history. Each write is one transaction: all of it lands, or none.
 pub(crate) trait Backend: Send {
     /// Records a run and its results; returns the run's id and one id per record, in order.
@@ -26,6 +30,16 @@ pub(crate) trait Backend: Send {
         run: &Run,
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError>;
+
+    /// Records a run with the records whose content hash (one per record) is new, and
+    /// remembers the hashes; returns the run's ids (none when nothing was new) and the
+    /// positions of the records skipped.
+    fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<ImportOutcome, StoreError>;
 
     /// Adds results to a run recorded earlier.
     fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError>;

@@ -42,6 +42,15 @@ impl fmt::Debug for Store {
     }
 }
 
+/// What [`Store::record_imported`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The run and the ids of the records that were new; `None` when none was.
+    pub recorded: Option<Recorded>,
+    /// The positions (in the records given) of those imported before, and so skipped.
+    pub skipped: Vec<usize>,
+}
+
 /// The ids a recorded run received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -74,7 +83,7 @@ impl Store {
     /// Opens the existing SQLite history at `path` for reading only: nothing is written to the
     /// file or its directory, so a write-protected store can be read. Writes through the
     /// returned store fail with [`StoreError::ReadOnly`]. A file whose schema is older than
-    /// this crate's is refused (migrating it needs write access).
+    /// this crate's is read through a migrated copy in memory, and left as it was.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         Ok(Store {
             location: DbLocation::Sqlite(path.to_owned()),
@@ -102,6 +111,24 @@ impl Store {
     pub fn record_run(&mut self, run: &Run, records: &[Record]) -> Result<Recorded, StoreError> {
         let (run, results) = self.backend.record_run(run, records)?;
         Ok(Recorded { run, results })
+    }
+
+    /// Records results imported from another tool, each once: a record whose content hash
+    /// (one per record, e.g. [`content_hash`](crate::content_hash) of the files it was read
+    /// from) was recorded before is skipped, so importing the same output again adds nothing.
+    /// The run is recorded only when some record is new; all in one transaction.
+    pub fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<Imported, StoreError> {
+        assert_eq!(records.len(), hashes.len(), "one content hash per record");
+        let (recorded, skipped) = self.backend.record_imported(run, records, hashes)?;
+        Ok(Imported {
+            recorded: recorded.map(|(run, results)| Recorded { run, results }),
+            skipped,
+        })
     }
 
     /// Adds results to a run recorded earlier (a process that records test by test), in one

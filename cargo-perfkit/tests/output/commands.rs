@@ -186,3 +186,57 @@ fn errors_say_what_to_do() {
         "{err}"
     );
 }
+
+/// Issue 11.9: importing the same criterion output twice pooled the same samples as two runs.
+#[test]
+fn importing_the_same_criterion_output_again_adds_nothing() {
+    let p = repository();
+    let out = p.path().join("criterion");
+    for (id, times) in [
+        ("parse", "[100.0,110.0,90.0]"),
+        ("render", "[50.0,55.0,45.0]"),
+    ] {
+        let new = out.join(id).join("new");
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::write(
+            new.join("benchmark.json"),
+            format!(
+                r#"{{"group_id":"{id}","function_id":null,"value_str":null,"full_id":"{id}"}}"#
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            new.join("sample.json"),
+            format!(r#"{{"iters":[1.0,1.0,1.0],"times":{times}}}"#),
+        )
+        .unwrap();
+    }
+    let dir = out.display().to_string();
+    let (code, first, err) = p.perfkit(&["import", "criterion", &dir]);
+    assert_eq!(code, exit::OK, "{err}");
+    assert!(
+        first.starts_with("imported 2 criterion benchmarks"),
+        "{first}"
+    );
+    let (code, again, err) = p.perfkit(&["import", "criterion", &dir]);
+    assert_eq!(code, exit::OK, "{err}");
+    assert!(
+        again.starts_with("imported 0 criterion benchmarks")
+            && again.contains("skipped 2 results imported before"),
+        "{again}"
+    );
+    let (_, list, _) = p.perfkit(&["list"]);
+    assert!(list.contains("commits (1)"), "{list}");
+    let runs: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("render: add borders"))
+        .collect();
+    assert_eq!(runs.len(), 1, "{list}");
+    assert!(
+        runs[0].split_whitespace().any(|w| w == "1"),
+        "one run: {list}"
+    );
+    let (_, json, _) = p.perfkit(&["export", "--format", "json"]);
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(results["results"].as_array().unwrap().len(), 2, "{json}");
+}

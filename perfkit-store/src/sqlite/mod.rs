@@ -53,7 +53,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, ImportOutcome};
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
 use crate::gc::GcReport;
@@ -100,6 +100,20 @@ impl Backend for SqliteBackend {
         let conn = &mut self.conn;
         let done = retry(&self.path, "recording a run", || {
             write::record_run(conn, run, records)
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
+    }
+
+    fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<ImportOutcome, StoreError> {
+        let conn = &mut self.conn;
+        let done = retry(&self.path, "recording imported results", || {
+            write::record_imported(conn, run, records, hashes)
         })?;
         write::fold_wal(conn);
         Ok(done)

@@ -5,6 +5,9 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
 
+use std::time::Duration;
+
+use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
 
 use super::APPLICATION_ID;
@@ -87,8 +90,8 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
 /// A WAL-mode file is read with its `-shm` index when SQLite can open or create it; when it
 /// cannot (a read-only directory without one), the file is opened as immutable: with no lock
 /// anyone could hold there, and the WAL folded back after every write (see the module doc's
-/// Files), the file alone is the history. A file that needs migrating cannot be read this
-/// way, and says so.
+/// Files), the file alone is the history. A file with an older schema is copied into memory
+/// and the copy migrated, so the file stays as it was.
 pub(crate) fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     if path.is_dir() {
         return Err(StoreError::Io {
@@ -116,15 +119,20 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
         Err(e) => return Err(to_error(path, "opening read-only", e)),
     };
     let (conn, found) = found;
-    match check(path, found)? {
-        SCHEMA_VERSION => Ok(conn),
-        version => Err(StoreError::ReadOnly {
-            path: path.to_owned(),
-            cause: format!(
-                "it has history schema version {version} and must be migrated to version                  {SCHEMA_VERSION} before this perfkit can read it, which needs write access                  (any perfkit command run once with write access migrates it)"
-            ),
-        }),
+    if check(path, found)? == SCHEMA_VERSION {
+        return Ok(conn);
     }
+    // An older schema cannot be migrated in place without writing: migrate a copy in memory.
+    let mut copy = Connection::open_in_memory()
+        .map_err(|e| to_error(path, "copying an older schema", Failure::Sql(e)))?;
+    retry(path, "copying an older schema", || {
+        Backup::new(&conn, &mut copy)?.run_to_completion(i32::MAX, Duration::ZERO, None)?;
+        Ok(())
+    })?;
+    retry(path, "migrating a copy of an older schema", || {
+        migrate(&mut copy, path)
+    })?;
+    Ok(copy)
 }
 
 /// A read-only connection to `path` and what the file is.

@@ -275,3 +275,33 @@ fn a_write_protected_store_can_be_read() {
         .unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
 }
+
+/// A store written by an older perfkit (schema version 1) is read read-only through a
+/// migrated copy, and the file is left as it was.
+#[test]
+fn an_older_schema_is_read_read_only_without_migrating_the_file() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .record_run(&run_at(None, false, &testbed()), &[record("old", 1)])
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE imported; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    let names: Vec<String> = reader
+        .benchmarks()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["old"]);
+    drop(reader);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was modified"
+    );
+}
