@@ -205,3 +205,59 @@ impl Backend for SqliteBackend {
         Ok(report)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GitContext, Machine, Source, StoredSummary};
+
+    /// Issue 11.10: a full disk was reported as "move the file away".
+    #[test]
+    fn a_full_disk_is_reported_as_a_full_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let mut backend = SqliteBackend::open(&path).unwrap();
+        // SQLite answers SQLITE_FULL, as on a full disk, when a file would outgrow this.
+        let pages: i64 = backend
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        let _: i64 = backend
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let machine = Machine {
+            cpu: "cpu".into(),
+            cores: 2,
+            os: "linux".into(),
+            arch: "x86_64".into(),
+        };
+        let testbed = Testbed::new(machine, "rustc 1.95.0", "release", None);
+        let run = Run::new(
+            &GitContext::discover(dir.path()),
+            testbed,
+            "0.1.0",
+            Source::PerfTest,
+        );
+        let records: Vec<Record> = (0..20)
+            .map(|i| {
+                Record::new(
+                    &format!("b{i}"),
+                    StoredSummary::default(),
+                    1,
+                    vec![1.5; 1000],
+                )
+            })
+            .collect();
+        let err = backend.record_run(&run, &records).unwrap_err();
+        assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("is full") && message.contains("history.db"),
+            "{message}"
+        );
+        assert!(!message.contains("move the file away"), "{message}");
+    }
+}
