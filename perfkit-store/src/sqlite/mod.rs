@@ -244,7 +244,7 @@ mod tests {
         let records: Vec<Record> = (0..20)
             .map(|i| {
                 Record::new(
-                    &format!("b{i}"),
+                    format!("b{i}"),
                     StoredSummary::default(),
                     1,
                     vec![1.5; 1000],
