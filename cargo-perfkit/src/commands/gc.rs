@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{Format, GcArgs, Global};
 use crate::context::Context;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::exit;
 use crate::render::json;
 use crate::render::table::{Align, Table};
@@ -21,11 +21,9 @@ use crate::workspace::Workspace;
 pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let mut store = ws.writable_store_with_history()?;
-    // clap refuses 0; a count beyond usize keeps everything anyway.
-    let keep = usize::try_from(args.keep)
-        .ok()
-        .and_then(NonZeroUsize::new)
-        .unwrap_or(NonZeroUsize::MAX);
+    let keep = NonZeroUsize::new(args.keep).ok_or_else(|| {
+        CliError::usage("--keep 0 would delete the results of the current commit too")
+    })?;
     let report = store.gc(keep, args.dry_run)?;
     let verb = if report.dry_run {
         "would delete"

@@ -9,7 +9,7 @@ use perfkit::compare::{Comparison, Verdict, VerdictRule};
 use perfkit_store::{Commit, HistoryQuery};
 use serde_json::{Value, json};
 
-use super::matches;
+use super::matching;
 use crate::cli::{Format, Global, HistoryArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
@@ -49,21 +49,11 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
         None => resolve(&git, None)?,
     };
     let along = stored_first_parents(&store, &git, &tip.sha)?;
-    let benchmarks: Vec<String> = store
-        .benchmarks()?
-        .into_iter()
-        .map(|b| b.name)
-        .filter(|name| matches(args.pattern.as_deref(), name))
-        .collect();
-    if benchmarks.is_empty() {
-        return Err(CliError::usage(match &args.pattern {
-            Some(p) => format!(
-                "no benchmark matches `{p}` in {}; `cargo perfkit list` shows them",
-                ws.db
-            ),
-            None => ws.no_history(),
-        }));
-    }
+    let benchmarks: Vec<String> = matching(
+        store.benchmarks()?.into_iter().map(|b| b.name),
+        args.pattern.as_deref(),
+        &ws,
+    )?;
     let limit = args.limit.max(1);
     let mut all = Vec::new();
     for name in &benchmarks {

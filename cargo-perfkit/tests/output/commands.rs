@@ -240,3 +240,62 @@ fn importing_the_same_criterion_output_again_adds_nothing() {
     let results: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(results["results"].as_array().unwrap().len(), 2, "{json}");
 }
+
+/// Issue 11.10: `cargo perfkit history | head -1` printed "error: cannot write the output:
+/// Broken pipe". The reader going away ends the command quietly, with exit code 2.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    struct ClosedPipe;
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+    let p = project();
+    let db = p.db.display().to_string();
+    for command in ["history", "list", "check", "export"] {
+        let (mut ctx, out) = cargo_perfkit::Context::captured(p.path(), &[]);
+        ctx.stdout = Box::new(ClosedPipe);
+        let argv = [
+            "cargo-perfkit",
+            "perfkit",
+            command,
+            "--db",
+            &db,
+            "--testbed",
+            "snapshot",
+        ];
+        let code = cargo_perfkit::run(argv, &mut ctx);
+        assert_eq!(code, exit::USAGE, "{command}");
+        assert_eq!(out.stderr(), "", "{command}");
+    }
+}
+
+/// Issue 11.10: `export` exited 0 with nothing when its pattern matched nothing, while
+/// `history` exited 2; one rule now: exit 2, naming the pattern.
+#[test]
+fn a_pattern_that_matches_nothing_is_an_error_everywhere() {
+    let p = project();
+    for args in [
+        &["history", "nosuchbench"][..],
+        &["export", "nosuchbench"],
+        &["export", "--format", "csv", "nosuchbench"],
+        &["export", "--format", "bmf", "nosuchbench"],
+    ] {
+        let (code, out, err) = p.perfkit(args);
+        assert_eq!(code, exit::USAGE, "{args:?}: {out}");
+        assert!(err.contains("nosuchbench"), "{args:?}: {err}");
+    }
+}
+
+/// Issue 11.10: `history --limit 0` silently showed one commit.
+#[test]
+fn history_limit_zero_is_refused() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["history", "--limit", "0"]);
+    assert_eq!(code, exit::USAGE, "{out}");
+    assert!(err.contains("--limit"), "{err}");
+}
