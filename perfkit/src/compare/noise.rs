@@ -23,6 +23,15 @@
 //! Sources are not pooled with each other: replicates measure τ² itself, while history's
 //! changes also hold the small real changes between commits, so pooling them would mix two
 //! quantities under one df. The first source that applies decides.
+//!
+//! The data's estimate is then moderated by the prior, as limma moderates gene-wise variances
+//! (Smyth 2004): the prior counts as `prior.df` pseudo-observations of τ², so
+//! `τ̃² = (d₀ τ₀² + d τ̂²) / (d₀ + d)` with `d₀ + d` degrees of freedom. Without it, three
+//! replicate runs (df 2) or six commits of history (df 1.85) would carry t-quantiles so wide
+//! that a +20% change passes unseen, and two replicates that happened to agree (τ̂² ≈ 0, df 1)
+//! would make the gate over-confident. With it, a little data moves the floor a little and a
+//! lot of data takes over. A prior with `df = 0` carries no weight beside data (the reference
+//! tests use it to check the data's own estimates against scipy).
 
 use std::fmt;
 
@@ -134,19 +143,38 @@ pub struct NoiseFloor {
 /// use perfkit::compare::{Noise, NoisePrior, RunEstimate, Sides, noise_floor};
 /// let run = |y: f64| RunEstimate { log_location: y, within_var: 0.0, samples: 100 };
 /// let sides = Sides::independent(vec![run(0.0), run(0.02)], vec![run(0.1)]);
-/// let floor = noise_floor(&sides, &NoisePrior::default());
+/// // Without a prior's weight, τ² is the replicates' own estimate: var(0, 0.02).
+/// let data_only = NoisePrior { tau: 0.03, df: 0.0 };
+/// let floor = noise_floor(&sides, &data_only);
 /// assert_eq!(floor.noise, Noise::Replicates { runs: 2 });
-/// assert!((floor.tau2 - 0.0002).abs() < 1e-12); // var(0, 0.02)
+/// assert!((floor.tau2 - 0.0002).abs() < 1e-12);
 /// assert_eq!(floor.df, 1.0);
+/// // With it, one replicate df moves the prior's ten a little: (10 · 0.03² + 0.0002) / 11.
+/// let floor = noise_floor(&sides, &NoisePrior { tau: 0.03, df: 10.0 });
+/// assert!((floor.tau2 - 0.0092 / 11.0).abs() < 1e-12);
+/// assert_eq!(floor.df, 11.0);
 /// ```
 pub fn noise_floor(sides: &Sides, prior: &NoisePrior) -> NoiseFloor {
+    match from_data(sides) {
+        Some(data) => moderated(data, prior),
+        None => NoiseFloor {
+            tau2: prior.tau * prior.tau,
+            // A prior without weight still needs a t-distribution when it stands alone.
+            df: prior.df.max(1.0),
+            noise: Noise::Prior,
+        },
+    }
+}
+
+/// τ² from replicates, else from history; `None` when neither applies.
+fn from_data(sides: &Sides) -> Option<NoiseFloor> {
     if sides.base.len() >= 2 || sides.head.len() >= 2 {
         let groups = [&sides.base, &sides.head]
             .into_iter()
             .chain(&sides.history)
             .map(Vec::as_slice);
         if let Some(floor) = from_replicates(groups) {
-            return floor;
+            return Some(floor);
         }
     }
     let levels = sides
@@ -154,13 +182,17 @@ pub fn noise_floor(sides: &Sides, prior: &NoisePrior) -> NoiseFloor {
         .iter()
         .map(Vec::as_slice)
         .chain(std::iter::once(sides.base.as_slice()));
-    if let Some(floor) = from_history(levels) {
-        return floor;
-    }
+    from_history(levels)
+}
+
+/// The data's τ² moderated by the prior's `df` pseudo-observations (see the module doc).
+fn moderated(data: NoiseFloor, prior: &NoisePrior) -> NoiseFloor {
+    let d0 = prior.df.max(0.0);
+    let df = d0 + data.df;
     NoiseFloor {
-        tau2: prior.tau * prior.tau,
-        df: prior.df,
-        noise: Noise::Prior,
+        tau2: (d0 * prior.tau * prior.tau + data.df * data.tau2) / df,
+        df,
+        noise: data.noise,
     }
 }
 
@@ -262,6 +294,30 @@ mod tests {
         assert!((with_within(0.0) - 0.0002).abs() < 1e-15);
         assert!((with_within(0.0001) - 0.0001).abs() < 1e-15);
         assert_eq!(with_within(0.001), 0.0); // floored
+    }
+
+    /// Regression test: two replicates that happened to agree (τ̂² = 0, df 1) made one run
+    /// against two look certain.
+    #[test]
+    fn agreeing_replicates_do_not_erase_the_prior() {
+        let sides = Sides::independent(vec![run(0.0), run(0.0)], vec![run(0.1)]);
+        let prior = NoisePrior::default();
+        let floor = noise_floor(&sides, &prior);
+        assert_eq!(floor.noise, Noise::Replicates { runs: 2 });
+        assert_eq!(floor.df, prior.df + 1.0);
+        let want = prior.df * prior.tau * prior.tau / (prior.df + 1.0);
+        assert!((floor.tau2 - want).abs() < 1e-15, "{floor:?}");
+    }
+
+    #[test]
+    fn much_data_outweighs_the_prior() {
+        // 400 replicates with τ ≈ 1%, against a prior of 3% with df 10.
+        let runs: Vec<RunEstimate> = (0..200).map(|i| run(0.02 * (i % 2) as f64)).collect();
+        let sides = Sides::independent(runs.clone(), runs);
+        let floor = noise_floor(&sides, &NoisePrior::default());
+        let data = from_data(&sides).unwrap();
+        assert!(floor.tau2 < 1.3 * data.tau2, "{floor:?} vs {data:?}");
+        assert!(floor.tau2 > data.tau2, "{floor:?} vs {data:?}");
     }
 
     #[test]

@@ -32,8 +32,12 @@ pub fn run(rng: &mut SplitMix64, y: f64, sigma: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// A prior without weight beside data, so the reference tests check the data's own estimates
+/// of τ² against scipy; the moderation by the prior is tested in `compare::noise`.
+pub const DATA_ONLY: NoisePrior = NoisePrior { tau: 0.03, df: 0.0 };
+
 fn one(sides: Sides) -> Judgement {
-    judge(&[sides], &VerdictRule::default(), &NoisePrior::default())[0]
+    judge(&[sides], &VerdictRule::default(), &DATA_ONLY)[0]
 }
 
 fn change(sides: Sides) -> perfkit::compare::Change {
@@ -98,7 +102,7 @@ fn replicates_pool_history_commits_with_two_runs() {
         levels(&[0.2]),
         levels(&[0.0, 0.03, 0.0]),
     ]);
-    let floor = noise_floor(&sides, &NoisePrior::default());
+    let floor = noise_floor(&sides, &DATA_ONLY);
     assert_eq!(floor.noise, Noise::Replicates { runs: 7 });
     assert_eq!(floor.df, 1.0 + 1.0 + 2.0);
     // Pooled: (0.01²/2 + 0.02²/2 + 2 · 0.0003) / 4.
@@ -123,7 +127,7 @@ fn history_sides(history: &[f64], head: f64) -> Sides {
 #[test]
 fn history_with_a_real_step_in_it() {
     let sides = history_sides(&STEPPED_HISTORY, 0.230);
-    let floor = noise_floor(&sides, &NoisePrior::default());
+    let floor = noise_floor(&sides, &DATA_ONLY);
     assert_eq!(floor.noise, Noise::History { commits: 14 });
     assert!(close(floor.tau2.sqrt(), 0.003_145_074_247_522_599_5, 1e-9));
     assert!(close(floor.df, 4.81, 1e-12));
@@ -138,7 +142,7 @@ fn history_with_a_real_step_in_it() {
         .enumerate()
         .map(|(i, &y)| if i >= 7 { y - 0.18 } else { y })
         .collect();
-    let flat_tau2 = noise_floor(&history_sides(&flat, 0.05), &NoisePrior::default()).tau2;
+    let flat_tau2 = noise_floor(&history_sides(&flat, 0.05), &DATA_ONLY).tau2;
     assert!(
         floor.tau2.sqrt() < 1.3 * flat_tau2.sqrt(),
         "{floor:?} vs {flat_tau2}"

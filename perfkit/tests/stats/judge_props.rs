@@ -6,7 +6,7 @@ use perfkit::compare::{LegacyComparison, NoisePrior, RunEstimate, Sides, Verdict
 use proptest::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::judge::run;
+use crate::judge::{DATA_ONLY, run};
 use crate::samples::SplitMix64;
 
 /// Two-sided p of Student's t with `df` degrees of freedom (statrs, not perfkit's own).
@@ -78,11 +78,19 @@ proptest! {
         let mut rng = SplitMix64::new(seed);
         let (base_few, base_many) = runs(&mut rng, k, 0.02, n, factor);
         let (head_few, head_many) = runs(&mut rng, k, 0.02, n, factor);
-        let prior = NoisePrior::default();
         for (base, head) in [(base_few, head_few), (base_many, head_many)] {
             let floor = pooled_t_p(&logs(&base), &logs(&head));
-            let p = p_of(Sides::independent(base, head), &prior);
+            let p = p_of(Sides::independent(base.clone(), head.clone()), &DATA_ONLY);
             prop_assert!(p >= floor * (1.0 - 1e-9), "p = {p} < {floor}");
+            // Moderated by the prior: never more significant than the same run levels
+            // judged as if each run were exact (within-run variance 0).
+            let exact = |r: &[RunEstimate]| -> Vec<RunEstimate> {
+                r.iter().map(|r| RunEstimate { within_var: 0.0, ..*r }).collect()
+            };
+            let prior = NoisePrior::default();
+            let floor = p_of(Sides::independent(exact(&base), exact(&head)), &prior);
+            let p = p_of(Sides::independent(base, head), &prior);
+            prop_assert!(p >= floor * (1.0 - 1e-9), "moderated: p = {p} < {floor}");
         }
     }
 
@@ -146,7 +154,7 @@ fn more_samples_do_not_turn_a_shift_between_processes_into_a_regression() {
                 .collect()
         };
         let sides = Sides::independent(estimates(&base), estimates(&head));
-        let p = p_of(sides, &NoisePrior::default());
+        let p = p_of(sides, &DATA_ONLY);
         (legacy.p, p)
     };
     let (legacy_few, few) = judged(200);
@@ -155,7 +163,8 @@ fn more_samples_do_not_turn_a_shift_between_processes_into_a_regression() {
         legacy_many < 1e-100 && legacy_many < legacy_few,
         "{legacy_few} {legacy_many}"
     );
-    // The run levels: t = 0.06 / (0.03 · sqrt(2/3)) = 2.45 on 4 df, p ≈ 0.07.
+    // The run levels alone (no prior's weight): t = 0.06 / (0.03 · sqrt(2/3)) = 2.45 on 4 df,
+    // p ≈ 0.07.
     for p in [few, many] {
         assert!((0.03..0.2).contains(&p), "{few} {many}");
     }
