@@ -9,6 +9,7 @@ use perfkit::sides::Judged;
 use perfkit_store::{CommitRuns, Testbed};
 use serde_json::{Map, Value, json};
 
+use super::escape;
 use super::json;
 use super::table::{Align, Cell, Paint, Table};
 use super::units::{change, change_ci, ns, percent, probability, truncate};
@@ -69,9 +70,17 @@ pub fn describe(side: &CommitRuns) -> String {
 fn describe_as(side: &CommitRuns, markdown: bool) -> String {
     let c = &side.commit;
     let mut s = if markdown {
-        format!("`{}` {}", c.short_sha(), truncate(&c.summary, 50))
+        format!(
+            "`{}` {}",
+            c.short_sha(),
+            escape::markdown(&truncate(&c.summary, 50))
+        )
     } else {
-        format!("{} {}", c.short_sha(), truncate(&c.summary, 50))
+        format!(
+            "{} {}",
+            c.short_sha(),
+            escape::text(&truncate(&c.summary, 50))
+        )
     };
     let _ = write!(
         s,
@@ -89,7 +98,11 @@ fn describe_as(side: &CommitRuns, markdown: bool) -> String {
 /// `3f2a91c (slow down)`: a side in a sentence.
 pub fn name(side: &CommitRuns) -> String {
     let c = &side.commit;
-    format!("{} ({})", c.short_sha(), truncate(&c.summary, 50))
+    format!(
+        "{} ({})",
+        c.short_sha(),
+        escape::text(&truncate(&c.summary, 50))
+    )
 }
 
 /// `history (14 commits)`: what set a row's noise floor; `-` without a change.
@@ -242,7 +255,7 @@ impl ComparisonView<'_> {
                 );
             }
         }
-        let _ = writeln!(out, "{:<8} {}", "testbed", self.testbed.name);
+        let _ = writeln!(out, "{:<8} {}", "testbed", escape::text(&self.testbed.name));
         out.push('\n');
         if self.judging.rows.is_empty() {
             out.push_str("no benchmarks to compare\n");
@@ -275,7 +288,11 @@ impl ComparisonView<'_> {
             }
             None => out.push_str(" · no baseline"),
         }
-        let _ = writeln!(out, " · testbed `{}`\n", self.testbed.name);
+        let _ = writeln!(
+            out,
+            " · testbed {}\n",
+            escape::markdown_code(&self.testbed.name)
+        );
         if !rows.is_empty() {
             out.push_str(&self.table_of_rows().markdown());
             let _ = writeln!(

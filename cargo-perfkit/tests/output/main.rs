@@ -4,4 +4,6 @@
 
 mod agree;
 mod commands;
+mod hostile;
+mod read_only;
 mod support;

@@ -74,7 +74,11 @@ fn ab_fails_on_the_planted_slowdown_and_passes_a_docs_only_change() {
     let store = Store::open(db.path().join("ab.db").as_path()).unwrap();
     let rounds: usize = ROUNDS.parse().unwrap();
     assert_eq!(runs_at(&store, slow), rounds);
-    assert_eq!(runs_at(&store, docs), 2 * rounds, "base of one, head of the other");
+    assert_eq!(
+        runs_at(&store, docs),
+        2 * rounds,
+        "base of one, head of the other"
+    );
     assert_eq!(runs_at(&store, initial), rounds);
 }
 
@@ -93,7 +97,8 @@ fn ab_with_an_unknown_revision_says_so_and_exits_2() {
     let head = s.perfkit(&["ab", "HEAD", "nope~3", "--db", &db_path]);
     assert_eq!(head.code, cargo_perfkit::exit::USAGE, "{head:#?}");
     assert!(
-        head.stderr.contains("head revision: git cannot resolve `nope~3`"),
+        head.stderr
+            .contains("head revision: git cannot resolve `nope~3`"),
         "{head:#?}"
     );
 }
