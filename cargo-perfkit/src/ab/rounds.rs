@@ -85,7 +85,7 @@ pub struct RunPlan<'a> {
 impl SideRunner {
     /// Runs every test binary once and returns what they recorded.
     ///
-    /// In the first round (`keep_only_recording`), a binary that recorded nothing (it holds no
+    /// `round` labels its progress (`round 2/10`). In the first round (`keep_only_recording`), a binary that recorded nothing (it holds no
     /// perf test, or the filter excluded them) is dropped, so later rounds do not run the
     /// ordinary tests again.
     pub fn run(
@@ -93,7 +93,7 @@ impl SideRunner {
         ctx: &mut Context,
         store: &Store,
         plan: &RunPlan<'_>,
-        round: (u32, u32),
+        round: &str,
         keep_only_recording: bool,
     ) -> Result<(Recorded, usize), CliError> {
         let mut recorded = Recorded::new();
@@ -113,10 +113,8 @@ impl SideRunner {
                 .output()
                 .map_err(|e| {
                     CliError::usage(format!(
-                        "round {}/{}: cannot start the {} test binary {} ({e}); the rounds \
+                        "{round}: cannot start the {} test binary {} ({e}); the rounds \
                          recorded so far stay in history",
-                        round.0,
-                        round.1,
                         self.which.label(),
                         bin.exe.display()
                     ))
@@ -125,10 +123,8 @@ impl SideRunner {
                 failed += 1;
                 writeln!(
                     ctx.stderr,
-                    "round {}/{}: the {} tests of {} failed ({}); their results still count. \
+                    "{round}: the {} tests of {} failed ({}); their results still count. \
                      Their output:\n{}{}",
-                    round.0,
-                    round.1,
                     self.which.label(),
                     bin.name,
                     output.status,
@@ -150,9 +146,7 @@ impl SideRunner {
         self.binaries = keep;
         writeln!(
             ctx.stderr,
-            "round {}/{}: {} measured {} benchmark{} in {}",
-            round.0,
-            round.1,
+            "{round}: {} measured {} benchmark{} in {}",
             self.which.label(),
             recorded.len(),
             if recorded.len() == 1 { "" } else { "s" },

@@ -137,7 +137,12 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
         let mut round: [Recorded; 2] = Default::default();
         for which in order(i) {
             let side = &mut sides[which as usize];
-            let (recorded, failed) = side.run(ctx, &store, &plan, (i + 1, total), i == 0)?;
+            // Under --time the first round is timed before the total is known.
+            let label = match (budget, i) {
+                (Some(_), 0) => "round 1 (timed)".to_owned(),
+                _ => format!("round {}/{total}", i + 1),
+            };
+            let (recorded, failed) = side.run(ctx, &store, &plan, &label, i == 0)?;
             done.failed_processes += failed;
             round[which as usize] = recorded;
         }
