@@ -6,7 +6,8 @@
 //! (`check`), a markdown baseline document (`baseline`), exports for other tools (`export`),
 //! criterion's results brought into the same history (`import criterion`) and pruning
 //! (`gc`). `run` runs `cargo test --release` with recording on and shows this run against its
-//! baseline.
+//! baseline. `ab` builds two revisions and runs their perf tests in alternating rounds, a
+//! merge gate that needs no history and no steady machine.
 //!
 //! It is not the measurement, the statistics or the store: those are `perfkit` and
 //! `perfkit-store`: the baseline is the store's one rule and every verdict is perfkit's one judge
