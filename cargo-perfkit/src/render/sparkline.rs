@@ -93,7 +93,10 @@ mod tests {
         let drift: Vec<f64> = (0..25).map(|i| 100.0 * 1.01f64.powi(i)).collect();
         assert_eq!(sparkline(&drift), "▁▁▁▁▁▁▁▁▁▂▂▂▂▂▂▂▂▂▃▃▃▃▃▃▃");
         // +50% with noise: the noise stays flat on both levels.
-        assert_eq!(sparkline(&[100.0, 103.0, 98.0, 150.0, 147.0, 152.0]), "▁▁▁▅▅▅");
+        assert_eq!(
+            sparkline(&[100.0, 103.0, 98.0, 150.0, 147.0, 152.0]),
+            "▁▁▁▅▅▅"
+        );
         // An improvement reads downwards.
         assert_eq!(sparkline(&[150.0, 151.0, 100.0, 99.0]), "▅▅▁▁");
     }

@@ -133,7 +133,11 @@ fn export_csv_and_bmf() {
             let m = m.as_object().unwrap();
             let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
             keys.sort_unstable();
-            assert_eq!(keys, ["lower_value", "upper_value", "value"], "{name} {measure}");
+            assert_eq!(
+                keys,
+                ["lower_value", "upper_value", "value"],
+                "{name} {measure}"
+            );
             let v = |k: &str| m[k].as_f64().unwrap();
             assert!(v("lower_value") <= v("value") && v("value") <= v("upper_value"));
         }

@@ -87,7 +87,10 @@ fn shell(line: &str, dir: &Path, vars: &[(&str, &Path)]) -> Output {
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    check(&format!("`{line}` in {}", dir.display()), cmd.output().unwrap())
+    check(
+        &format!("`{line}` in {}", dir.display()),
+        cmd.output().unwrap(),
+    )
 }
 
 #[test]
@@ -98,7 +101,11 @@ fn the_readme_quick_start_works_verbatim_in_a_new_crate() {
     let sh = blocks(quick, "sh");
     let toml = blocks(quick, "toml");
     let rust = blocks(quick, "rust");
-    assert_eq!((sh.len(), toml.len()), (2, 1), "Quick start blocks: {quick}");
+    assert_eq!(
+        (sh.len(), toml.len()),
+        (2, 1),
+        "Quick start blocks: {quick}"
+    );
     assert!(rust.len() >= 2, "the perf tests and the allocator: {quick}");
 
     // The README's layout: the clone of perfkit beside the user's crate. The clone is this
@@ -118,7 +125,11 @@ fn the_readme_quick_start_works_verbatim_in_a_new_crate() {
     }
     let installed = started.elapsed();
     let cargo_perfkit = root.join("bin/cargo-perfkit");
-    assert!(cargo_perfkit.is_file(), "{} was not installed", cargo_perfkit.display());
+    assert!(
+        cargo_perfkit.is_file(),
+        "{} was not installed",
+        cargo_perfkit.display()
+    );
 
     check(
         "cargo new",
@@ -171,8 +182,15 @@ fn the_readme_quick_start_works_verbatim_in_a_new_crate() {
     );
     let table = String::from_utf8_lossy(&run.stdout);
     assert!(table.contains("this run"), "no comparison table:\n{table}");
-    for name in ["perf::search_is_fast", "perf::parse_request", "perf::dedup (n = 1000)"] {
-        assert!(table.contains(name), "`{name}` missing from the table:\n{table}");
+    for name in [
+        "perf::search_is_fast",
+        "perf::parse_request",
+        "perf::dedup (n = 1000)",
+    ] {
+        assert!(
+            table.contains(name),
+            "`{name}` missing from the table:\n{table}"
+        );
     }
     assert!(
         krate.join(".perfkit/history.db").is_file(),

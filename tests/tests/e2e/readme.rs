@@ -103,7 +103,10 @@ fn setup_shows_cargos_progress() {
         assert!(!quiet(&command), "`{command}` hides cargo's progress");
     }
     for line in config.lines().filter(|l| !l.trim_start().starts_with('#')) {
-        assert!(!quiet(line), ".cargo/config.toml hides cargo's progress: {line}");
+        assert!(
+            !quiet(line),
+            ".cargo/config.toml hides cargo's progress: {line}"
+        );
     }
 }
 
@@ -143,7 +146,11 @@ fn links_stay_inside_the_repository() {
             "{} points outside the repository (../shared)",
             page.display()
         );
-        for target in text.split("](").skip(1).filter_map(|rest| rest.split(')').next()) {
+        for target in text
+            .split("](")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+        {
             if target.contains("://") || target.starts_with('#') {
                 continue;
             }
