@@ -18,14 +18,15 @@ use std::path::Path;
 use perfkit::compare::{Estimator, estimator_stability};
 use perfkit_store::{HistoryQuery, Store};
 
+/// (benchmark, size, store and testbed, commit): the runs of one series at one commit.
+type SeriesKey = (String, Option<u64>, String, String);
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let paths: Vec<String> = std::env::args().skip(1).collect();
     if paths.is_empty() {
         return Err("usage: run_stability <history.db> [more.db ...]".into());
     }
-    // (benchmark, size, testbed, commit) -> each run's samples.
-    let mut series: BTreeMap<(String, Option<u64>, String, String), Vec<Vec<f64>>> =
-        BTreeMap::new();
+    let mut series: BTreeMap<SeriesKey, Vec<Vec<f64>>> = BTreeMap::new();
     for path in &paths {
         let store = Store::open_read_only(Path::new(path))?;
         for testbed in store.testbeds()? {
