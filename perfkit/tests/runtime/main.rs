@@ -6,6 +6,7 @@ mod budgets;
 mod growth;
 mod history;
 mod lock;
+mod read_only;
 mod smoke;
 
 #[global_allocator]
