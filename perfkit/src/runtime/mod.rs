@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(crate) use history::{Series, record_series};
+pub use config::SettingsError;
 pub use settings::{History, HistoryConfig, Settings};
 
 use crate::alloc;
