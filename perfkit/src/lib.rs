@@ -28,9 +28,7 @@ pub mod versus;
 
 mod runtime;
 
-pub use runtime::{
-    History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute,
-};
+pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute};
 
 /// The small languages of perfkit's settings (durations, sizes, thresholds, modes), shared by
 /// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.

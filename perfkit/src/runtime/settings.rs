@@ -256,7 +256,10 @@ mod tests {
         ] {
             let from_env = resolve(&[("PERFKIT_THRESHOLD", env)], &Config::default()).unwrap();
             let from_file = resolve(&[], &Config::parse(toml, path).unwrap()).unwrap();
-            assert_eq!(from_env.rule.threshold, from_file.rule.threshold, "{env} / {toml}");
+            assert_eq!(
+                from_env.rule.threshold, from_file.rule.threshold,
+                "{env} / {toml}"
+            );
         }
         let from_env = error(&[("PERFKIT_THRESHOLD", "0.05")], &Config::default());
         assert!(from_env.starts_with("PERFKIT_THRESHOLD=\"0.05\": threshold `0.05` is ambiguous"));

@@ -6,6 +6,7 @@ mod budgets;
 mod growth;
 mod history;
 mod lock;
+mod registration;
 mod smoke;
 
 #[global_allocator]
