@@ -78,9 +78,7 @@ impl Decimal {
                 scale,
             }),
             None => Some(Decimal {
-                mantissa: self
-                    .mantissa
-                    .checked_mul(10u128.pow(2 - self.scale))?,
+                mantissa: self.mantissa.checked_mul(10u128.pow(2 - self.scale))?,
                 scale: 0,
             }),
         }
@@ -141,8 +139,20 @@ mod tests {
 
     #[test]
     fn parses_digits_separators_and_fractions() {
-        assert_eq!(d("1_000"), Decimal { mantissa: 1000, scale: 0 });
-        assert_eq!(d("2.50"), Decimal { mantissa: 250, scale: 2 });
+        assert_eq!(
+            d("1_000"),
+            Decimal {
+                mantissa: 1000,
+                scale: 0
+            }
+        );
+        assert_eq!(
+            d("2.50"),
+            Decimal {
+                mantissa: 250,
+                scale: 2
+            }
+        );
         for bad in ["", ".5", "5.", "1.2.3", "-1", "1e3", "x"] {
             assert_eq!(Decimal::parse(bad), None, "{bad}");
         }

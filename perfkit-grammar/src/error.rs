@@ -22,16 +22,16 @@ pub enum ValueError {
     NotAQuantity {
         /// The value as given.
         text: String,
-        /// The accepted units.
-        units: &'static str,
+        /// Which units are accepted.
+        units: Quantity,
     },
     /// A duration without a unit.
     #[error("missing unit in `{text:?}`; expected {units}")]
     MissingUnit {
         /// The value as given.
         text: String,
-        /// The accepted units.
-        units: &'static str,
+        /// Which units are accepted.
+        units: Quantity,
     },
     /// A unit not in the list.
     #[error("unknown unit `{unit}` in `{text:?}`; expected {units}")]
@@ -40,8 +40,8 @@ pub enum ValueError {
         unit: String,
         /// The value as given.
         text: String,
-        /// The accepted units.
-        units: &'static str,
+        /// Which units are accepted.
+        units: Quantity,
     },
     /// More than 64 bits of nanoseconds or bytes.
     #[error("`{text:?}` is too large")]
@@ -153,6 +153,24 @@ pub enum ValueError {
         /// The value as given.
         text: String,
     },
+}
+
+/// A kind of quantity; shown as the list of its units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// A duration: `ns`, `us`, `µs`, `ms` or `s`.
+    Duration,
+    /// A byte size: `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`.
+    Bytes,
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Quantity::Duration => "ns, us, µs, ms or s",
+            Quantity::Bytes => "B, KiB, MiB, GiB, KB, MB or GB",
+        })
+    }
 }
 
 /// Where a setting's value came from, for messages.

@@ -27,9 +27,8 @@ mod setting;
 mod units;
 
 pub use decimal::Rounded;
-pub use error::{Origin, SettingError, ValueError};
+pub use error::{Origin, Quantity, SettingError, ValueError};
 pub use setting::{ModeSetting, alpha, flag, mode, threshold};
 pub use units::{
-    MAX_RANGE_SIZES, Throughput, bytes, duration_ns, integer, is_exact_zero, size_range,
-    throughput,
+    MAX_RANGE_SIZES, Throughput, bytes, duration_ns, integer, is_exact_zero, size_range, throughput,
 };

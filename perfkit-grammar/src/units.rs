@@ -9,7 +9,7 @@
 //! 100 000 000 ns; results are rounded to the nearest integer, halves away from zero.
 
 use crate::decimal::{Decimal, Rounded};
-use crate::error::ValueError;
+use crate::error::{Quantity, ValueError};
 
 /// The accepted time units and their length in nanoseconds. `μ` (Greek mu) is accepted as well
 /// as `µ` (the micro sign), since keyboards produce either.
@@ -21,7 +21,6 @@ const TIME_UNITS: &[(&str, u128)] = &[
     ("ms", 1_000_000),
     ("s", 1_000_000_000),
 ];
-const TIME_UNITS_HELP: &str = "ns, us, µs, ms or s";
 
 /// The accepted byte units. A number without a unit counts bytes.
 const BYTE_UNITS: &[(&str, u128)] = &[
@@ -34,7 +33,6 @@ const BYTE_UNITS: &[(&str, u128)] = &[
     ("MB", 1_000_000),
     ("GB", 1_000_000_000),
 ];
-const BYTE_UNITS_HELP: &str = "B, KiB, MiB, GiB, KB, MB or GB";
 
 /// The most sizes a range may produce: each one is a separate measurement at run time.
 pub const MAX_RANGE_SIZES: usize = 100;
@@ -53,7 +51,7 @@ fn split_number(text: &str) -> (&str, &str) {
 fn quantity(
     text: &str,
     units: &[(&str, u128)],
-    units_help: &'static str,
+    units_help: Quantity,
     default_unit: Option<u128>,
 ) -> Result<(Decimal, Rounded), ValueError> {
     let trimmed = text.trim();
@@ -95,12 +93,12 @@ fn quantity(
 /// A duration such as `"100ms"` or `"1.5 s"` in nanoseconds (`"0.4ns"` rounds to 0; the caller
 /// decides whether that is allowed).
 pub fn duration_ns(text: &str) -> Result<Rounded, ValueError> {
-    quantity(text, TIME_UNITS, TIME_UNITS_HELP, None).map(|(_, rounded)| rounded)
+    quantity(text, TIME_UNITS, Quantity::Duration, None).map(|(_, rounded)| rounded)
 }
 
 /// A byte count such as `"64KiB"`, `"1.5MB"` or `"4096"`. Decimals must come to whole bytes.
 pub fn bytes(text: &str) -> Result<u64, ValueError> {
-    let (_, rounded) = quantity(text, BYTE_UNITS, BYTE_UNITS_HELP, Some(1))?;
+    let (_, rounded) = quantity(text, BYTE_UNITS, Quantity::Bytes, Some(1))?;
     if rounded.exact {
         Ok(rounded.value)
     } else {
@@ -369,7 +367,10 @@ mod tests {
     fn bad_geometric_ranges() {
         let malformed =
             "malformed size range `\"1000..64000 x2\"`: write it like \"1000..=64000 x2\"";
-        assert_eq!(size_range("1000..64000 x2").unwrap_err().to_string(), malformed);
+        assert_eq!(
+            size_range("1000..64000 x2").unwrap_err().to_string(),
+            malformed
+        );
         assert!(
             size_range("1000..=64000")
                 .unwrap_err()

@@ -183,7 +183,8 @@ fn max_bytes(option: &RawOption) -> syn::Result<u64> {
 
 fn throughput(option: &RawOption) -> syn::Result<Throughput> {
     let lit = string(option)?;
-    grammar::throughput(&lit.value()).map_err(|error| syn::Error::new(lit.span(), error.to_string()))
+    grammar::throughput(&lit.value())
+        .map_err(|error| syn::Error::new(lit.span(), error.to_string()))
 }
 
 fn samples(option: &RawOption) -> syn::Result<u32> {
@@ -221,9 +222,8 @@ fn number_text(option: &RawOption) -> Option<Result<(String, proc_macro2::Span),
 }
 
 fn regression(option: &RawOption) -> syn::Result<f64> {
-    let not_positive = || {
-        syn::Error::new_spanned(&option.value, "`regression` must be greater than zero")
-    };
+    let not_positive =
+        || syn::Error::new_spanned(&option.value, "`regression` must be greater than zero");
     let (text, span) = match number_text(option) {
         Some(Ok(found)) => found,
         Some(Err(())) => return Err(not_positive()),
@@ -571,7 +571,11 @@ mod tests {
     /// number now means a percentage in every source, and a bare fraction is refused in each.
     #[test]
     fn a_bare_number_is_a_percentage_as_in_the_environment() {
-        for bare in [quote!(regression = 5), quote!(regression = "5"), quote!(regression = 5.0)] {
+        for bare in [
+            quote!(regression = 5),
+            quote!(regression = "5"),
+            quote!(regression = 5.0),
+        ] {
             assert_eq!(spec_of(bare).regression, Some(0.05));
         }
         assert_eq!(

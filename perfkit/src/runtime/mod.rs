@@ -9,8 +9,8 @@ mod verdicts;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub(crate) use history::{Series, record_series};
 pub use config::SettingsError;
+pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
 
 use crate::alloc;
