@@ -5,7 +5,7 @@
 //! always agree on a verdict.
 
 use perfkit::Summary;
-use perfkit::compare::{Comparison, Verdict, VerdictRule, control_fdr};
+use perfkit::compare::{LegacyComparison as Comparison, Verdict, VerdictRule, control_fdr};
 use perfkit::stats::Interval;
 
 use crate::pool::{Pooled, SeriesKey, Side};

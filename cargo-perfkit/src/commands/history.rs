@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use perfkit::compare::{Comparison, Verdict, VerdictRule};
+use perfkit::compare::{LegacyComparison as Comparison, Verdict, VerdictRule};
 use perfkit_store::{Commit, HistoryQuery};
 use serde_json::{Value, json};
 

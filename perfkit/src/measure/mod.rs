@@ -1,10 +1,12 @@
 //! Measurement: the clock, the sampling plan, and [`Bencher`].
 //!
 //! This is where perfkit touches the clock; everything downstream ([`crate::stats`],
-//! [`crate::compare`]) works on the [`Samples`] produced here.
+//! [`crate::compare`]) works on the [`Samples`] produced here. [`layout`] randomises the
+//! process's memory layout once before the first measurement.
 
 mod bencher;
 mod clock;
+pub mod layout;
 mod lock;
 mod plan;
 pub(crate) mod sampler;

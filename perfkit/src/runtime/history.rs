@@ -14,7 +14,7 @@ use perfkit_store::{
 
 use super::Measurement;
 use super::settings::{self, History};
-use crate::compare::Comparison;
+use crate::compare::LegacyComparison as Comparison;
 use crate::spec::{self, Spec};
 use crate::stats::Summary;
 

@@ -7,7 +7,7 @@ use perfkit_store::{Baseline, Timestamp};
 
 use super::settings::Settings;
 use super::{Measurement, Outcome, Routine, history, measure};
-use crate::compare::{Comparison, Verdict, VerdictRule};
+use crate::compare::{LegacyComparison as Comparison, Verdict, VerdictRule};
 use crate::measure::Plan;
 use crate::spec::Spec;
 

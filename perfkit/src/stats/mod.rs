@@ -32,3 +32,7 @@ pub use outliers::Outliers;
 pub use percentile::{mad, median, percentile};
 pub use summary::Summary;
 pub use welch::{LogWelch, Welch, log_welch, log_welch_at, welch, welch_at};
+
+pub(crate) use confidence::median_ci;
+pub(crate) use dist::{t_quantile, t_two_sided};
+pub(crate) use moments::mean_var;

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use perfkit::Bencher;
-use perfkit::compare::{Comparison, Verdict, VerdictRule, control_fdr};
+use perfkit::compare::{LegacyComparison as Comparison, Verdict, VerdictRule, control_fdr};
 use perfkit::measure::{Mode, Plan};
 use perfkit::stats::{Outliers, mad, percentile};
 use perfkit_store::{HistoryQuery, Store};

@@ -7,6 +7,8 @@ mod samples;
 
 mod adjust;
 mod error_rates;
+mod judge;
+mod judge_props;
 mod mann_whitney;
 mod summary_props;
 mod welch;
