@@ -408,4 +408,22 @@ mod tests {
                 .contains("more than 100 sizes")
         );
     }
+
+    #[test]
+    fn throughputs() {
+        assert_eq!(throughput("bytes:4KiB"), Ok(Throughput::Bytes(4_096)));
+        assert_eq!(
+            throughput(" elements : 1_000 "),
+            Ok(Throughput::Elements(1_000))
+        );
+        for zero in ["bytes:0", "bytes:-1", "elements:0", "elements:-1"] {
+            assert_eq!(throughput(zero), Err(ValueError::ZeroThroughput), "{zero}");
+        }
+        assert_eq!(
+            message(throughput("items:5")),
+            "unknown throughput kind `items` in `\"items:5\"`; expected `bytes` or `elements`"
+        );
+        assert!(message(throughput("4096")).starts_with("malformed throughput"));
+        assert!(message(throughput("elements:1.5")).contains("whole number"));
+    }
 }
