@@ -144,8 +144,8 @@ pub struct RunArgs {
 pub struct HistoryArgs {
     /// Only benchmarks whose name contains this (`*` matches anything).
     pub pattern: Option<String>,
-    /// Commits shown per benchmark (newest first).
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// Commits shown per benchmark (newest first; at least 1).
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = commits_to_show)]
     pub limit: usize,
     /// Follow this branch's first parents instead of HEAD's.
     #[arg(long, value_name = "B")]
@@ -255,8 +255,8 @@ pub struct ExportArgs {
 /// `cargo perfkit gc`.
 #[derive(Debug, Args)]
 pub struct GcArgs {
-    /// Commits to keep per branch, newest first.
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    /// Commits to keep per branch, newest first (at least 1: the current commit's results stay).
+    #[arg(long, default_value_t = 50, value_name = "N", value_parser = commits_to_keep)]
     pub keep: usize,
     /// Only say what would be deleted.
     #[arg(long)]
@@ -264,6 +264,28 @@ pub struct GcArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `gc --keep N`: a whole number, at least 1.
+fn commits_to_keep(text: &str) -> Result<usize, String> {
+    count(
+        text,
+        "0 would delete the results of the current commit too; keep at least 1",
+    )
+}
+
+/// `history --limit N`: a whole number, at least 1.
+fn commits_to_show(text: &str) -> Result<usize, String> {
+    count(text, "0 would show no commits; show at least 1")
+}
+
+/// A whole number of commits, at least 1; `zero` says why 0 is refused.
+fn count(text: &str, zero: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(zero.to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("give a whole number of commits, at least 1".into()),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! estimates (`estimates.json`) are computed from, and what perfkit stores. `base/` and other
 //! saved baselines are criterion's own history and are not read.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use perfkit_store::{Throughput, ThroughputKind};
@@ -29,6 +30,9 @@ pub struct CriterionResult {
     pub iterations_per_sample: u64,
     /// Work per iteration, when the benchmark declared it.
     pub throughput: Option<Throughput>,
+    /// What identifies this result's content (its id and `sample.json`), so that importing
+    /// the same output again records nothing new.
+    pub content_hash: String,
 }
 
 #[derive(Deserialize)]
@@ -49,7 +53,7 @@ struct SampleJson {
 /// Every benchmark under `dir`, by full id.
 pub fn read(dir: &Path) -> Result<Vec<CriterionResult>, CliError> {
     let mut found = Vec::new();
-    walk(dir, &mut found)?;
+    walk(dir, &mut HashSet::new(), &mut found)?;
     let mut results = found
         .iter()
         .map(|new| read_one(new))
@@ -58,8 +62,15 @@ pub fn read(dir: &Path) -> Result<Vec<CriterionResult>, CliError> {
     Ok(results)
 }
 
-/// Collects the `new/` directories holding a `benchmark.json`.
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
+/// Collects the `new/` directories holding a `benchmark.json`. Each directory is read once,
+/// by its canonical path, so a symbolic link to a directory already seen (a loop, or a second
+/// way to the same results) adds nothing.
+fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    if let Ok(canonical) = dir.canonicalize()
+        && !seen.insert(canonical)
+    {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CliError::usage(format!(
             "cannot read the criterion directory {}: {e}",
@@ -72,18 +83,25 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), CliError> {
             continue;
         }
         match path.file_name().and_then(|n| n.to_str()) {
-            Some("new") if path.join("benchmark.json").is_file() => found.push(path),
+            Some("new") if path.join("benchmark.json").is_file() => {
+                if path.canonicalize().map_or(true, |c| seen.insert(c)) {
+                    found.push(path);
+                }
+            }
             Some("report") => {}
-            _ => walk(&path, found)?,
+            _ => walk(&path, seen, found)?,
         }
     }
     Ok(())
 }
 
-fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| {
+fn read_text(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(path: &Path, text: &str) -> Result<T, CliError> {
+    serde_json::from_str(text).map_err(|e| {
         CliError::usage(format!(
             "{} is not criterion output this version understands ({e}); re-run `cargo bench` \
              with criterion 0.4 or newer",
@@ -93,13 +111,49 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, CliError> {
 }
 
 fn read_one(new: &Path) -> Result<CriterionResult, CliError> {
-    let id: BenchmarkJson = read_json(&new.join("benchmark.json"))?;
-    let sample: SampleJson = read_json(&new.join("sample.json"))?;
+    let id_path = new.join("benchmark.json");
+    let id: BenchmarkJson = parse_json(&id_path, &read_text(&id_path)?)?;
+    let sample_path = new.join("sample.json");
+    let sample_text = read_text(&sample_path)?;
+    let sample: SampleJson = parse_json(&sample_path, &sample_text)?;
     if sample.iters.len() != sample.times.len() || sample.iters.is_empty() {
         return Err(CliError::usage(format!(
             "{}: `iters` and `times` differ in length or are empty; re-run `cargo bench`",
-            new.join("sample.json").display()
+            sample_path.display()
         )));
+    }
+    let bad = |what: String, value: f64| {
+        CliError::usage(format!(
+            "{}: `{what}` is {value}, which no measurement gives (a time must be finite and \
+             not negative, an iteration count finite and positive); nothing was imported. \
+             Re-run `cargo bench`, or move that benchmark's directory away",
+            sample_path.display()
+        ))
+    };
+    if let Some((i, &t)) = sample
+        .times
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !(t.is_finite() && **t >= 0.0))
+    {
+        return Err(bad(format!("times[{i}]"), t));
+    }
+    if let Some((i, &n)) = sample
+        .iters
+        .iter()
+        .enumerate()
+        .find(|(_, n)| !(n.is_finite() && **n > 0.0))
+    {
+        return Err(bad(format!("iters[{i}]"), n));
+    }
+    if let Some((i, (t, n))) = sample
+        .times
+        .iter()
+        .zip(&sample.iters)
+        .enumerate()
+        .find(|(_, (t, n))| !(**t / **n).is_finite())
+    {
+        return Err(bad(format!("times[{i}] / iters[{i}]"), t / n));
     }
     let samples = sample
         .iters
@@ -114,7 +168,9 @@ fn read_one(new: &Path) -> Result<CriterionResult, CliError> {
         (None, Some(_)) => id.group_id.clone(),
         _ => id.full_id.clone(),
     };
+    let content_hash = perfkit_store::content_hash(&["criterion", &id.full_id, &sample_text]);
     Ok(CriterionResult {
+        content_hash,
         full_id: id.full_id,
         benchmark,
         size,
@@ -180,6 +236,61 @@ mod tests {
                 per_iteration: 1000
             })
         );
+    }
+
+    fn one_benchmark(d: &Path, id: &str, sample: &str) {
+        write(
+            d,
+            &format!("{id}/new/benchmark.json"),
+            &format!(
+                r#"{{"group_id":"{id}","function_id":null,"value_str":null,"full_id":"{id}"}}"#
+            ),
+        );
+        write(d, &format!("{id}/new/sample.json"), sample);
+    }
+
+    /// Issue 11.9: a symbolic link back up the tree made 41 copies of one benchmark.
+    #[test]
+    fn symbolic_link_loops_are_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        one_benchmark(d, "loop", r#"{"iters":[1.0],"times":[5.0]}"#);
+        std::os::unix::fs::symlink(d, d.join("loop").join("again")).unwrap();
+        std::os::unix::fs::symlink(d.join("loop"), d.join("alias")).unwrap();
+        let got = read(d).unwrap();
+        assert_eq!(got.len(), 1, "{got:#?}");
+    }
+
+    /// Issue 11.9: negative, infinite and NaN times were accepted.
+    #[test]
+    fn impossible_values_are_refused_naming_the_file() {
+        for (sample, says) in [
+            (
+                r#"{"iters":[1.0,1.0],"times":[5.0,-3.0]}"#,
+                "`times[1]` is -3",
+            ),
+            (
+                r#"{"iters":[1e-320],"times":[1e300]}"#,
+                "`times[0] / iters[0]` is inf",
+            ),
+            (r#"{"iters":[0.0],"times":[5.0]}"#, "`iters[0]` is 0"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            one_benchmark(dir.path(), "bad", sample);
+            let err = read(dir.path()).unwrap_err();
+            assert!(err.message.contains("bad/new/sample.json"), "{err}");
+            assert!(err.message.contains(says), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_content_hash_follows_the_samples() {
+        let dir = tempfile::tempdir().unwrap();
+        one_benchmark(dir.path(), "h", r#"{"iters":[1.0],"times":[5.0]}"#);
+        let first = read(dir.path()).unwrap().remove(0).content_hash;
+        assert_eq!(read(dir.path()).unwrap()[0].content_hash, first);
+        one_benchmark(dir.path(), "h", r#"{"iters":[1.0],"times":[6.0]}"#);
+        assert_ne!(read(dir.path()).unwrap()[0].content_hash, first);
     }
 
     #[test]

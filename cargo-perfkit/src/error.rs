@@ -6,22 +6,23 @@ use perfkit_store::StoreError;
 
 use crate::exit;
 
-/// A failure that ends the command: printed as `error: <message>`, then the exit code.
+/// A failure that ends the command: printed as `error: <message>` (unless `quiet`), then the
+/// exit code.
 #[derive(Debug)]
 pub struct CliError {
     /// What happened and what to do next.
     pub message: String,
     /// The exit code ([`exit::USAGE`] unless said otherwise).
     pub code: u8,
+    /// Whether to end without a message: the reader of stdout went away (`| head -1`), which
+    /// is nothing the user needs telling.
+    pub quiet: bool,
 }
 
 impl CliError {
     /// A usage or environment error (exit code 2).
     pub fn usage(message: impl Into<String>) -> CliError {
-        CliError {
-            message: message.into(),
-            code: exit::USAGE,
-        }
+        CliError::with_code(exit::USAGE, message)
     }
 
     /// A failure with its own exit code.
@@ -29,6 +30,7 @@ impl CliError {
         CliError {
             message: message.into(),
             code,
+            quiet: false,
         }
     }
 }
@@ -47,6 +49,13 @@ impl From<StoreError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> CliError {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // See exit::USAGE: the output was cut short, quietly.
+            return CliError {
+                quiet: true,
+                ..CliError::usage("the reader of the output went away")
+            };
+        }
         CliError::usage(format!("cannot write the output: {e}"))
     }
 }

@@ -90,7 +90,9 @@ where
     match commands::dispatch(perfkit, ctx) {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(ctx.stderr, "error: {}", e.message);
+            if !e.quiet {
+                let _ = writeln!(ctx.stderr, "error: {}", e.message);
+            }
             e.code
         }
     }

@@ -91,20 +91,31 @@ impl Workspace {
         Ok(Store::open_location(&self.db)?)
     }
 
-    /// Opens the store for reading; `None` when it does not exist yet (nothing recorded).
+    /// Opens the store for reading only (a write-protected store can be read); `None` when it
+    /// does not exist yet (nothing recorded).
     pub fn existing_store(&self) -> Result<Option<Store>, CliError> {
-        if let DbLocation::Sqlite(path) = &self.db
-            && !path.exists()
-        {
+        if !self.has_store() {
             return Ok(None);
         }
-        Ok(Some(Store::open_location(&self.db)?))
+        Ok(Some(Store::open_location_read_only(&self.db)?))
     }
 
-    /// Opens the store for reading, or explains that there is no history yet.
+    /// Opens the store for reading only, or explains that there is no history yet.
     pub fn store_with_history(&self) -> Result<Store, CliError> {
         self.existing_store()?
             .ok_or_else(|| CliError::usage(self.no_history()))
+    }
+
+    /// Opens the existing store for writing, or explains that there is no history yet.
+    pub fn writable_store_with_history(&self) -> Result<Store, CliError> {
+        if !self.has_store() {
+            return Err(CliError::usage(self.no_history()));
+        }
+        self.open_store()
+    }
+
+    fn has_store(&self) -> bool {
+        !matches!(&self.db, DbLocation::Sqlite(path) if !path.exists())
     }
 
     /// "no history yet at PATH: run `cargo perfkit run` first".

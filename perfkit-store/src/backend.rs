@@ -7,6 +7,8 @@
 //! have results?" and "what are the results at this commit?", so every backend applies the same
 //! rule.
 
+use std::num::NonZeroUsize;
+
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
 use crate::gc::GcReport;
@@ -16,6 +18,10 @@ use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, Testbed
 use crate::record::{Record, StoredComparison};
 use crate::testbed::Testbed;
 
+/// What recording imported results did: the new run's ids (`None` when nothing was new) and
+/// the positions of the records skipped as imported before.
+pub(crate) type ImportOutcome = (Option<(RunId, Vec<ResultId>)>, Vec<usize>);
+
 /// A place that keeps history. Each write is one transaction: all of it lands, or none.
 pub(crate) trait Backend: Send {
     /// Records a run and its results; returns the run's id and one id per record, in order.
@@ -24,6 +30,16 @@ pub(crate) trait Backend: Send {
         run: &Run,
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError>;
+
+    /// Records a run with the records whose content hash (one per record) is new, and
+    /// remembers the hashes; returns the run's ids (none when nothing was new) and the
+    /// positions of the records skipped.
+    fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<ImportOutcome, StoreError>;
 
     /// Adds results to a run recorded earlier.
     fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError>;
@@ -65,6 +81,7 @@ pub(crate) trait Backend: Send {
     ) -> Result<Option<Baseline>, StoreError>;
 
     /// Deletes old runs by the rule in [`crate::gc`], in one transaction; with `dry_run`,
-    /// only reports what it would delete.
-    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError>;
+    /// only reports what it would delete. After a prune that deleted anything, compacts the
+    /// storage and reports the bytes freed.
+    fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError>;
 }

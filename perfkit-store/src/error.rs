@@ -83,6 +83,21 @@ pub enum StoreError {
         url: String,
     },
 
+    /// The disk (or the file system's quota) holding the database is full.
+    #[error(
+        "the disk holding the history database {path} is full ({cause}): {op} was not done, and \
+         the history written before is intact. Free space on that disk (`cargo perfkit gc` \
+         prunes old history), or set PERFKIT_DB to a path on another disk."
+    )]
+    DiskFull {
+        /// The file.
+        path: PathBuf,
+        /// What perfkit was doing.
+        op: &'static str,
+        /// SQLite's description.
+        cause: String,
+    },
+
     /// Other processes kept the database locked for longer than perfkit waits.
     #[error(
         "the history database {path} stayed locked by other processes for {waited:?}; perfkit \

@@ -10,6 +10,13 @@
 //! - The run holding the newest result of each benchmark on each testbed is never deleted, so
 //!   every benchmark keeps its latest known timing however old its commit is.
 //! - Everything else is deleted, with its results; commits left without runs are forgotten.
+//! - At least one commit per branch is kept (`keep` is a [`NonZeroUsize`]): `keep = 0` would
+//!   delete the results just recorded.
+//!
+//! After a prune that deleted anything, the file is compacted (`VACUUM`), so the space goes
+//! back to the disk rather than waiting in the file for later results.
+//!
+//! [`NonZeroUsize`]: std::num::NonZeroUsize
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -40,6 +47,9 @@ pub struct GcReport {
     /// Per commit, what was deleted, newest commit first; `commit` is `None` for runs
     /// recorded without a commit (all of them in one entry).
     pub pruned: Vec<PrunedCommit>,
+    /// Bytes returned to the disk by compacting the file (`VACUUM`) after the prune; 0 in a
+    /// dry run or when nothing was deleted.
+    pub freed_bytes: u64,
 }
 
 /// The deleted part of one commit's history.
@@ -139,6 +149,7 @@ pub(crate) fn report(rows: &[RunRow], deleted: &[RunId], dry_run: bool) -> GcRep
         runs: pruned.iter().map(|p| p.runs).sum(),
         results: pruned.iter().map(|p| p.results).sum(),
         pruned,
+        freed_bytes: 0,
     }
 }
 

@@ -65,5 +65,18 @@ pub use record::{
 };
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
-pub use store::{Recorded, Store};
+pub use store::{Imported, Recorded, Store};
 pub use testbed::{Machine, Testbed, rustc_version};
+
+/// A stable hash of what an imported result was read from (the parts, in order), for
+/// [`Store::record_imported`]: FNV-1a, the hash of testbed fingerprints, the same on every
+/// platform and Rust version.
+///
+/// ```
+/// let a = perfkit_store::content_hash(&["criterion", "sort/std", "{\"times\":[1.0]}"]);
+/// assert_eq!(a, perfkit_store::content_hash(&["criterion", "sort/std", "{\"times\":[1.0]}"]));
+/// assert_ne!(a, perfkit_store::content_hash(&["criterion", "sort/std", "{\"times\":[2.0]}"]));
+/// ```
+pub fn content_hash(parts: &[&str]) -> String {
+    testbed::fingerprint(parts)
+}

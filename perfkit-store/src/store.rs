@@ -4,6 +4,7 @@
 //! stated in the SQLite backend's module doc, the only backend so far.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 use crate::backend::Backend;
@@ -41,6 +42,15 @@ impl fmt::Debug for Store {
     }
 }
 
+/// What [`Store::record_imported`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The run and the ids of the records that were new; `None` when none was.
+    pub recorded: Option<Recorded>,
+    /// The positions (in the records given) of those imported before, and so skipped.
+    pub skipped: Vec<usize>,
+}
+
 /// The ids a recorded run received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -70,6 +80,25 @@ impl Store {
         }
     }
 
+    /// Opens the existing SQLite history at `path` for reading only: nothing is written to the
+    /// file or its directory, so a write-protected store can be read. Writes through the
+    /// returned store fail with [`StoreError::ReadOnly`]. A file whose schema is older than
+    /// this crate's is read through a migrated copy in memory, and left as it was.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            location: DbLocation::Sqlite(path.to_owned()),
+            backend: Box::new(SqliteBackend::open_read_only(path)?),
+        })
+    }
+
+    /// Opens the history at `location` for reading only (see [`Store::open_read_only`]).
+    pub fn open_location_read_only(location: &DbLocation) -> Result<Store, StoreError> {
+        match location {
+            DbLocation::Sqlite(path) => Store::open_read_only(path),
+            DbLocation::Postgres(url) => Err(StoreError::Unsupported { url: url.clone() }),
+        }
+    }
+
     /// Where this store is.
     pub fn location(&self) -> &DbLocation {
         &self.location
@@ -82,6 +111,24 @@ impl Store {
     pub fn record_run(&mut self, run: &Run, records: &[Record]) -> Result<Recorded, StoreError> {
         let (run, results) = self.backend.record_run(run, records)?;
         Ok(Recorded { run, results })
+    }
+
+    /// Records results imported from another tool, each once: a record whose content hash
+    /// (one per record, e.g. [`content_hash`](crate::content_hash) of the files it was read
+    /// from) was recorded before is skipped, so importing the same output again adds nothing.
+    /// The run is recorded only when some record is new; all in one transaction.
+    pub fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<Imported, StoreError> {
+        assert_eq!(records.len(), hashes.len(), "one content hash per record");
+        let (recorded, skipped) = self.backend.record_imported(run, records, hashes)?;
+        Ok(Imported {
+            recorded: recorded.map(|(run, results)| Recorded { run, results }),
+            skipped,
+        })
     }
 
     /// Adds results to a run recorded earlier (a process that records test by test), in one
@@ -181,7 +228,9 @@ impl Store {
     /// - The run holding the newest result of each benchmark on each testbed is never deleted,
     ///   so every benchmark keeps its latest timing however old its commit.
     /// - Everything else is deleted with its results; commits left without runs are forgotten.
-    pub fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+    /// - After a prune that deleted anything, the file is compacted (`VACUUM`) and
+    ///   [`GcReport::freed_bytes`] says by how much.
+    pub fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         self.backend.gc(keep, dry_run)
     }
 }

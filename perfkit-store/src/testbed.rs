@@ -122,7 +122,7 @@ fn short_rustc(rustc: &str) -> &str {
 
 /// FNV-1a (64 bit) over the parts, each terminated by a NUL: stable across Rust versions and
 /// platforms, unlike `std`'s `DefaultHasher`, which is what a stored identity needs.
-fn fingerprint(parts: &[&str]) -> String {
+pub(crate) fn fingerprint(parts: &[&str]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain([0]) {

@@ -14,6 +14,7 @@ use crate::exit;
 use crate::judge::{Row, judge};
 use crate::pool::{baseline_side, head_side};
 use crate::render::comparison::{ComparisonView, name};
+use crate::render::escape;
 use crate::render::json;
 use crate::render::units::{change, change_ci, probability};
 use crate::workspace::Workspace;
@@ -88,7 +89,12 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
                 name(base)
             );
             for r in &regressions {
-                let _ = write!(why, "\n  {}: {}", r.key, one_line(r));
+                let _ = write!(
+                    why,
+                    "\n  {}: {}",
+                    escape::text(&r.key.to_string()),
+                    one_line(r)
+                );
             }
             (exit::REGRESSION, why)
         }
@@ -167,36 +173,13 @@ fn github(
         writeln!(
             out,
             "::error title={}::{}",
-            escape_property("performance regression"),
-            escape_data(&format!(
+            escape::workflow_property("performance regression"),
+            escape::workflow_data(&format!(
                 "{} is significantly slower: {}",
-                r.key,
+                escape::text(&r.key.to_string()),
                 one_line(r)
             ))
         )?;
     }
     Ok(())
-}
-
-/// The data of a workflow command, escaped as the runner expects.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A property of a workflow command, escaped as the runner expects.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn workflow_commands_are_escaped() {
-        assert_eq!(escape_data("50% slower\nnow"), "50%25 slower%0Anow");
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
-    }
 }

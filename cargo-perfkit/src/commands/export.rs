@@ -8,7 +8,7 @@ use perfkit::Summary;
 use perfkit_store::{HistoryPoint, HistoryQuery, Testbed, ThroughputKind};
 use serde_json::{Map, Value, json};
 
-use super::matches;
+use super::{matches, matching};
 use crate::cli::{ExportArgs, ExportFormat, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
@@ -31,12 +31,11 @@ pub fn export(ctx: &mut Context, global: &Global, args: &ExportArgs) -> CliResul
     } else {
         store.testbeds()?.into_iter().map(|t| t.testbed).collect()
     };
-    let names: Vec<String> = store
-        .benchmarks()?
-        .into_iter()
-        .map(|b| b.name)
-        .filter(|n| matches(args.pattern.as_deref(), n))
-        .collect();
+    let names = matching(
+        store.benchmarks()?.into_iter().map(|b| b.name),
+        args.pattern.as_deref(),
+        &ws,
+    )?;
     let mut points: Vec<(&Testbed, HistoryPoint)> = Vec::new();
     for testbed in &testbeds {
         for name in &names {

@@ -2,12 +2,15 @@
 //! benchmark's newest result.
 
 use std::io::Write as _;
+use std::num::NonZeroUsize;
+
+use perfkit::report::format_bytes;
 
 use serde_json::{Value, json};
 
 use crate::cli::{Format, GcArgs, Global};
 use crate::context::Context;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::exit;
 use crate::render::json;
 use crate::render::table::{Align, Table};
@@ -17,8 +20,11 @@ use crate::workspace::Workspace;
 /// Prunes (or, with `--dry-run`, shows what would be pruned).
 pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let mut store = ws.store_with_history()?;
-    let report = store.gc(args.keep, args.dry_run)?;
+    let mut store = ws.writable_store_with_history()?;
+    let keep = NonZeroUsize::new(args.keep).ok_or_else(|| {
+        CliError::usage("--keep 0 would delete the results of the current commit too")
+    })?;
+    let report = store.gc(keep, args.dry_run)?;
     let verb = if report.dry_run {
         "would delete"
     } else {
@@ -38,6 +44,14 @@ pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
         args.keep,
         ws.db
     );
+    let headline = if !report.dry_run && report.runs > 0 {
+        format!(
+            "{headline}; compacted the file, returning {} to the disk",
+            format_bytes(report.freed_bytes as f64)
+        )
+    } else {
+        headline
+    };
     let mut table = Table::new(&[
         ("commit", Align::Left),
         ("date", Align::Left),
@@ -87,6 +101,7 @@ pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
             m.insert("kept_commits".into(), json!(report.kept_commits));
             m.insert("runs".into(), json!(report.runs));
             m.insert("results".into(), json!(report.results));
+            m.insert("freed_bytes".into(), json!(report.freed_bytes));
             let list: Vec<Value> = report
                 .pruned
                 .iter()

@@ -9,13 +9,14 @@ use perfkit::compare::{LegacyComparison as Comparison, Verdict, VerdictRule};
 use perfkit_store::{Commit, HistoryQuery};
 use serde_json::{Value, json};
 
-use super::matches;
+use super::matching;
 use crate::cli::{Format, Global, HistoryArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
 use crate::judge::Stats;
 use crate::pool::{Pooled, SeriesKey, resolve};
+use crate::render::escape;
 use crate::render::json;
 use crate::render::sparkline::sparkline;
 use crate::render::table::{Align, Cell, Paint, Table};
@@ -48,21 +49,11 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
         None => resolve(&git, None)?,
     };
     let along = stored_first_parents(&store, &git, &tip.sha)?;
-    let benchmarks: Vec<String> = store
-        .benchmarks()?
-        .into_iter()
-        .map(|b| b.name)
-        .filter(|name| matches(args.pattern.as_deref(), name))
-        .collect();
-    if benchmarks.is_empty() {
-        return Err(CliError::usage(match &args.pattern {
-            Some(p) => format!(
-                "no benchmark matches `{p}` in {}; `cargo perfkit list` shows them",
-                ws.db
-            ),
-            None => ws.no_history(),
-        }));
-    }
+    let benchmarks: Vec<String> = matching(
+        store.benchmarks()?.into_iter().map(|b| b.name),
+        args.pattern.as_deref(),
+        &ws,
+    )?;
     let limit = args.limit.max(1);
     let mut all = Vec::new();
     for name in &benchmarks {
@@ -105,17 +96,22 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
     if all.iter().all(|s| s.points.is_empty()) {
         writeln!(
             ctx.stderr,
-            "no results along the first-parent history of {where_} on testbed `{}`",
-            testbed.name
+            "no results along the first-parent history of {} on testbed `{}`",
+            escape::text(&where_),
+            escape::text(&testbed.name)
         )?;
     }
     all.retain(|s| !s.points.is_empty());
     match args.format {
         Format::Table => {
-            let mut out = format!("testbed {}, first parents of {where_}\n", testbed.name);
+            let mut out = format!(
+                "testbed {}, first parents of {}\n",
+                escape::text(&testbed.name),
+                escape::text(&where_)
+            );
             for s in &all {
                 out.push('\n');
-                out.push_str(&series_title(s));
+                out.push_str(&escape::text(&series_title(s)));
                 out.push('\n');
                 out.push_str(&series_table(s).text(2, ctx.color()));
             }
@@ -123,11 +119,15 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
         }
         Format::Markdown => {
             let mut out = format!(
-                "### perfkit history\n\ntestbed `{}`, first parents of {where_}\n",
-                testbed.name
+                "### perfkit history\n\ntestbed {}, first parents of {}\n",
+                escape::markdown_code(&testbed.name),
+                match &branch {
+                    Some(b) => escape::markdown_code(b),
+                    None => where_.clone(),
+                }
             );
             for s in &all {
-                let _ = write!(out, "\n#### {}\n\n", series_title(s));
+                let _ = write!(out, "\n#### {}\n\n", escape::markdown(&series_title(s)));
                 out.push_str(&series_table(s).markdown());
             }
             write!(ctx.stdout, "{out}")?;

@@ -1,6 +1,7 @@
 //! `cargo perfkit import criterion [DIR]`: criterion's latest results, recorded under the
 //! current commit with source `criterion`, so that history, compare and check see them.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use perfkit::Summary;
@@ -12,6 +13,7 @@ use crate::context::Context;
 use crate::criterion;
 use crate::error::{CliError, CliResult};
 use crate::exit;
+use crate::render::escape;
 use crate::render::json;
 use crate::render::table::{Align, Table};
 use crate::render::units::ns;
@@ -45,12 +47,6 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
         )));
     }
     let mut records = Vec::new();
-    let mut table = Table::new(&[
-        ("benchmark", Align::Left),
-        ("criterion id", Align::Left),
-        ("samples", Align::Right),
-        ("median", Align::Right),
-    ]);
     for r in &results {
         let summary = Summary::new(&r.samples).map_err(|e| {
             CliError::usage(format!(
@@ -66,14 +62,7 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
         );
         record.size = r.size;
         record.throughput = r.throughput;
-        let key = crate::pool::SeriesKey::of(&record);
-        table.row(vec![
-            key.to_string().into(),
-            r.full_id.as_str().into(),
-            summary.n.to_string().into(),
-            ns(summary.median).into(),
-        ]);
-        records.push((record, summary.median));
+        records.push((record, summary));
     }
     let git = ws.git();
     let testbed = ws.this_machine();
@@ -85,21 +74,47 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
     );
     let mut store = ws.open_store()?;
     let plain: Vec<Record> = records.iter().map(|(r, _)| r.clone()).collect();
-    store.record_run(&run, &plain)?;
+    let hashes: Vec<String> = results.iter().map(|r| r.content_hash.clone()).collect();
+    let imported = store.record_imported(&run, &plain, &hashes)?;
+    let skipped = imported.skipped.len();
+    let new = records.len() - skipped;
+    let mut table = Table::new(&[
+        ("benchmark", Align::Left),
+        ("criterion id", Align::Left),
+        ("samples", Align::Right),
+        ("median", Align::Right),
+        ("", Align::Left),
+    ]);
+    for (i, ((record, summary), r)) in records.iter().zip(&results).enumerate() {
+        let before = imported.skipped.contains(&i);
+        table.row(vec![
+            crate::pool::SeriesKey::of(record).to_string().into(),
+            r.full_id.as_str().into(),
+            summary.n.to_string().into(),
+            ns(summary.median).into(),
+            if before { "imported before" } else { "" }.into(),
+        ]);
+    }
 
     let at = match (&run.commit, run.dirty) {
         (Some(c), false) => c.short_sha().to_owned(),
         (Some(c), true) => format!("{} (uncommitted changes)", c.short_sha()),
         (None, _) => "no commit".to_owned(),
     };
-    let headline = format!(
-        "imported {} criterion benchmark{} from {} at {at} into {} (testbed `{}`)",
-        records.len(),
-        if records.len() == 1 { "" } else { "s" },
+    let mut headline = format!(
+        "imported {new} criterion benchmark{} from {} at {at} into {} (testbed `{}`)",
+        if new == 1 { "" } else { "s" },
         dir.display(),
         ws.db,
-        testbed.name
+        escape::text(&testbed.name)
     );
+    if skipped > 0 {
+        let _ = write!(
+            headline,
+            "; skipped {skipped} result{} imported before (the same samples)",
+            if skipped == 1 { "" } else { "s" }
+        );
+    }
     match args.format {
         Format::Table => write!(ctx.stdout, "{headline}\n\n{}", table.text(0, ctx.color()))?,
         Format::Markdown => write!(ctx.stdout, "{headline}\n\n{}", table.markdown())?,
@@ -116,13 +131,15 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
             let list: Vec<Value> = records
                 .iter()
                 .zip(&results)
-                .map(|((r, median), c)| {
+                .enumerate()
+                .map(|(i, ((r, summary), c))| {
                     json!({
                         "name": r.benchmark,
                         "size": r.size,
                         "criterion_id": c.full_id,
                         "samples": r.samples.len(),
-                        "median_ns": median,
+                        "median_ns": summary.median,
+                        "imported_before": imported.skipped.contains(&i),
                     })
                 })
                 .collect();

@@ -12,7 +12,9 @@ mod run;
 
 use crate::cli::{Command, ImportSource, Perfkit};
 use crate::context::Context;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
+use crate::render::escape;
+use crate::workspace::Workspace;
 
 /// Runs the parsed command line.
 pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
@@ -30,6 +32,31 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         Command::Export(args) => export::export(ctx, g, &args),
         Command::Gc(args) => gc::gc(ctx, g, &args),
     }
+}
+
+/// The benchmarks among `names` that match `pattern`: the one rule of `history` and `export`.
+/// A pattern that matches none is a usage error (exit 2) naming it, as is a store without
+/// any benchmark: an empty answer would look like a successful one.
+pub fn matching(
+    names: impl IntoIterator<Item = String>,
+    pattern: Option<&str>,
+    ws: &Workspace,
+) -> Result<Vec<String>, CliError> {
+    let found: Vec<String> = names
+        .into_iter()
+        .filter(|name| matches(pattern, name))
+        .collect();
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    Err(CliError::usage(match pattern {
+        Some(p) => format!(
+            "no benchmark matches `{}` in {}; `cargo perfkit list` shows them",
+            escape::text(p),
+            ws.db
+        ),
+        None => ws.no_history(),
+    }))
 }
 
 /// Whether a benchmark name matches a `history`/`export` pattern: a substring, or with `*`

@@ -6,6 +6,7 @@ use perfkit::compare::{Verdict, VerdictRule};
 use perfkit_store::Testbed;
 use serde_json::{Map, Value, json};
 
+use super::escape;
 use super::json;
 use super::table::{Align, Cell, Paint, Table};
 use super::units::{change, change_ci, median_ci, percent, probability, truncate};
@@ -38,8 +39,16 @@ pub fn describe(side: &Side) -> String {
 
 fn describe_as(side: &Side, markdown: bool) -> String {
     let mut s = match &side.commit {
-        Some(c) if markdown => format!("`{}` {}", c.short_sha(), truncate(&c.summary, 50)),
-        Some(c) => format!("{} {}", c.short_sha(), truncate(&c.summary, 50)),
+        Some(c) if markdown => format!(
+            "`{}` {}",
+            c.short_sha(),
+            escape::markdown(&truncate(&c.summary, 50))
+        ),
+        Some(c) => format!(
+            "{} {}",
+            c.short_sha(),
+            escape::text(&truncate(&c.summary, 50))
+        ),
         None => "(no commit)".to_owned(),
     };
     let _ = write!(
@@ -58,7 +67,11 @@ fn describe_as(side: &Side, markdown: bool) -> String {
 /// `3f2a91c (slow down)`: a side in a sentence.
 pub fn name(side: &Side) -> String {
     match &side.commit {
-        Some(c) => format!("{} ({})", c.short_sha(), truncate(&c.summary, 50)),
+        Some(c) => format!(
+            "{} ({})",
+            c.short_sha(),
+            escape::text(&truncate(&c.summary, 50))
+        ),
         None => "the results without a commit".to_owned(),
     }
 }
@@ -170,7 +183,7 @@ impl ComparisonView<'_> {
                 );
             }
         }
-        let _ = writeln!(out, "{:<8} {}", "testbed", self.testbed.name);
+        let _ = writeln!(out, "{:<8} {}", "testbed", escape::text(&self.testbed.name));
         out.push('\n');
         if self.rows.is_empty() {
             out.push_str("no benchmarks to compare\n");
@@ -196,7 +209,11 @@ impl ComparisonView<'_> {
             }
             None => out.push_str(" · no baseline"),
         }
-        let _ = writeln!(out, " · testbed `{}`\n", self.testbed.name);
+        let _ = writeln!(
+            out,
+            " · testbed {}\n",
+            escape::markdown_code(&self.testbed.name)
+        );
         if !self.rows.is_empty() {
             out.push_str(&self.table_of_rows().markdown());
             let _ = writeln!(out, "\n<sub>{}</sub>", self.rule_line());

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use perfkit::compare::Verdict;
 
+use super::escape;
+
 /// Where a column's text sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -102,28 +104,35 @@ impl Table {
         self.rows.is_empty()
     }
 
-    fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
-        self.rows[row].get(col)
+    fn header(&self) -> Vec<Cell> {
+        self.columns
+            .iter()
+            .map(|(h, _)| Cell::from(h.as_str()))
+            .collect()
     }
 
     /// Aligned columns separated by two spaces, `indent` spaces in, coloured when `color`.
+    /// Every cell is escaped for text ([`escape::text`]).
     pub fn text(&self, indent: usize, color: bool) -> String {
+        let escaped: Vec<Vec<Cell>> = std::iter::once(self.header())
+            .chain(self.rows.iter().cloned())
+            .map(|row| {
+                row.into_iter()
+                    .map(|c| Cell::painted(escape::text(&c.text), c.paint))
+                    .collect()
+            })
+            .collect();
         let width = |col: usize| {
-            let cells = (0..self.rows.len()).filter_map(|r| self.cell(r, col));
-            cells
+            escaped
+                .iter()
+                .filter_map(|row| row.get(col))
                 .map(|c| c.text.chars().count())
-                .chain([self.columns[col].0.chars().count()])
                 .max()
                 .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..self.columns.len()).map(width).collect();
         let mut out = String::new();
-        let header: Vec<Cell> = self
-            .columns
-            .iter()
-            .map(|(h, _)| Cell::from(h.as_str()))
-            .collect();
-        let lines = std::iter::once(&header).chain(&self.rows);
+        let lines = escaped.iter();
         for cells in lines {
             let mut line = " ".repeat(indent);
             for (col, (_, align)) in self.columns.iter().enumerate() {
@@ -152,9 +161,10 @@ impl Table {
         out
     }
 
-    /// A GitHub-flavoured markdown table; red cells are bold.
+    /// A GitHub-flavoured markdown table; red cells are bold. Every cell is escaped for
+    /// markdown ([`escape::markdown`]).
     pub fn markdown(&self) -> String {
-        let escape = |s: &str| s.replace('|', "\\|");
+        let escape = escape::markdown;
         let mut out = String::from("|");
         for (h, _) in &self.columns {
             let _ = write!(out, " {} |", escape(h));
@@ -211,6 +221,20 @@ mod tests {
             text.contains("\x1b[1;31mlong name\x1b[0m     12 ns"),
             "{text:?}"
         );
+    }
+
+    /// Issue 11.7: a newline in a name forged a table row; ESC reached the terminal.
+    #[test]
+    fn names_cannot_forge_rows_or_reach_the_terminal() {
+        let mut t = Table::new(&[("name", Align::Left), ("time", Align::Right)]);
+        t.row(vec!["x\n  forged  1 ns".into(), "5 ns".into()]);
+        t.row(vec!["\x1b[2Jwiped".into(), "6 ns".into()]);
+        let text = t.text(0, false);
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(!text.contains('\x1b'), "{text:?}");
+        let md = t.markdown();
+        assert_eq!(md.lines().count(), 4, "{md}");
+        assert!(!md.contains('\x1b'), "{md:?}");
     }
 
     #[test]

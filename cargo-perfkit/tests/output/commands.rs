@@ -142,9 +142,21 @@ fn gc_dry_run_then_prune() {
         done.starts_with("deleted 1 run (5 results) at 1 commit"),
         "{done}"
     );
+    assert!(done.contains("compacted the file, returning "), "{done}");
     let (_, list_after, _) = p.perfkit(&["list"]);
     // The newest commit, and the second: it holds `app::legacy`'s newest result.
     assert!(list_after.contains("commits (2)"), "{list_after}");
+}
+
+/// Issue 11.8: `gc --keep 0` deleted the current commit's results.
+#[test]
+fn gc_keeps_at_least_one_commit() {
+    let p = project();
+    let (code, _, err) = p.perfkit(&["gc", "--keep", "0"]);
+    assert_eq!(code, exit::USAGE);
+    assert!(err.contains("--keep"), "{err}");
+    let (_, list, _) = p.perfkit(&["list"]);
+    assert!(list.contains("commits (3)"), "{list}");
 }
 
 #[test]
@@ -173,4 +185,117 @@ fn errors_say_what_to_do() {
         err.contains("unrecognized subcommand 'frobnicate'"),
         "{err}"
     );
+}
+
+/// Issue 11.9: importing the same criterion output twice pooled the same samples as two runs.
+#[test]
+fn importing_the_same_criterion_output_again_adds_nothing() {
+    let p = repository();
+    let out = p.path().join("criterion");
+    for (id, times) in [
+        ("parse", "[100.0,110.0,90.0]"),
+        ("render", "[50.0,55.0,45.0]"),
+    ] {
+        let new = out.join(id).join("new");
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::write(
+            new.join("benchmark.json"),
+            format!(
+                r#"{{"group_id":"{id}","function_id":null,"value_str":null,"full_id":"{id}"}}"#
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            new.join("sample.json"),
+            format!(r#"{{"iters":[1.0,1.0,1.0],"times":{times}}}"#),
+        )
+        .unwrap();
+    }
+    let dir = out.display().to_string();
+    let (code, first, err) = p.perfkit(&["import", "criterion", &dir]);
+    assert_eq!(code, exit::OK, "{err}");
+    assert!(
+        first.starts_with("imported 2 criterion benchmarks"),
+        "{first}"
+    );
+    let (code, again, err) = p.perfkit(&["import", "criterion", &dir]);
+    assert_eq!(code, exit::OK, "{err}");
+    assert!(
+        again.starts_with("imported 0 criterion benchmarks")
+            && again.contains("skipped 2 results imported before"),
+        "{again}"
+    );
+    let (_, list, _) = p.perfkit(&["list"]);
+    assert!(list.contains("commits (1)"), "{list}");
+    let runs: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("render: add borders"))
+        .collect();
+    assert_eq!(runs.len(), 1, "{list}");
+    assert!(
+        runs[0].split_whitespace().any(|w| w == "1"),
+        "one run: {list}"
+    );
+    let (_, json, _) = p.perfkit(&["export", "--format", "json"]);
+    let results: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(results["results"].as_array().unwrap().len(), 2, "{json}");
+}
+
+/// Issue 11.10: `cargo perfkit history | head -1` printed "error: cannot write the output:
+/// Broken pipe". The reader going away ends the command quietly, with exit code 2.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    struct ClosedPipe;
+    impl std::io::Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+    let p = project();
+    let db = p.db.display().to_string();
+    for command in ["history", "list", "check", "export"] {
+        let (mut ctx, out) = cargo_perfkit::Context::captured(p.path(), &[]);
+        ctx.stdout = Box::new(ClosedPipe);
+        let argv = [
+            "cargo-perfkit",
+            "perfkit",
+            command,
+            "--db",
+            &db,
+            "--testbed",
+            "snapshot",
+        ];
+        let code = cargo_perfkit::run(argv, &mut ctx);
+        assert_eq!(code, exit::USAGE, "{command}");
+        assert_eq!(out.stderr(), "", "{command}");
+    }
+}
+
+/// Issue 11.10: `export` exited 0 with nothing when its pattern matched nothing, while
+/// `history` exited 2; one rule now: exit 2, naming the pattern.
+#[test]
+fn a_pattern_that_matches_nothing_is_an_error_everywhere() {
+    let p = project();
+    for args in [
+        &["history", "nosuchbench"][..],
+        &["export", "nosuchbench"],
+        &["export", "--format", "csv", "nosuchbench"],
+        &["export", "--format", "bmf", "nosuchbench"],
+    ] {
+        let (code, out, err) = p.perfkit(args);
+        assert_eq!(code, exit::USAGE, "{args:?}: {out}");
+        assert!(err.contains("nosuchbench"), "{args:?}: {err}");
+    }
+}
+
+/// Issue 11.10: `history --limit 0` silently showed one commit.
+#[test]
+fn history_limit_zero_is_refused() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["history", "--limit", "0"]);
+    assert_eq!(code, exit::USAGE, "{out}");
+    assert!(err.contains("--limit"), "{err}");
 }

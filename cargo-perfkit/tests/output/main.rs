@@ -3,4 +3,6 @@
 //! fixed samples, so every number and SHA is the same on every run.
 
 mod commands;
+mod hostile;
+mod read_only;
 mod support;

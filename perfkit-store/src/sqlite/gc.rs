@@ -2,6 +2,7 @@
 //! transaction, so a run recorded meanwhile waits and is never half-judged.
 
 use std::collections::HashSet;
+use std::num::NonZeroUsize;
 
 use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 
@@ -13,11 +14,15 @@ use crate::model::{Commit, Timestamp};
 /// Most ids bound in one `DELETE`.
 const CHUNK: usize = 500;
 
-pub(crate) fn gc(conn: &mut Connection, keep: usize, dry_run: bool) -> Result<GcReport, Failure> {
+pub(crate) fn gc(
+    conn: &mut Connection,
+    keep: NonZeroUsize,
+    dry_run: bool,
+) -> Result<GcReport, Failure> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let rows = runs(&tx)?;
     let protected = newest_runs(&tx)?;
-    let deleted = runs_to_delete(&rows, keep, &protected);
+    let deleted = runs_to_delete(&rows, keep.get(), &protected);
     let summary = report(&rows, &deleted, dry_run);
     if dry_run {
         return Ok(summary); // dropping the transaction rolls it back: nothing was written
@@ -38,6 +43,20 @@ pub(crate) fn gc(conn: &mut Connection, keep: usize, dry_run: bool) -> Result<Gc
     )?;
     tx.commit()?;
     Ok(summary)
+}
+
+/// Compacts the file after a prune (`VACUUM`); returns the bytes it shrank by.
+pub(crate) fn vacuum(conn: &Connection) -> Result<u64, Failure> {
+    let size = || -> rusqlite::Result<i64> {
+        conn.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| r.get(0),
+        )
+    };
+    let before = size()?;
+    conn.execute_batch("VACUUM")?;
+    Ok(u64::try_from(before - size()?).unwrap_or(0))
 }
 
 fn runs(conn: &Connection) -> Result<Vec<RunRow>, Failure> {
@@ -90,7 +109,11 @@ fn newest_runs(conn: &Connection) -> Result<HashSet<RunId>, Failure> {
 
 #[cfg(test)]
 mod tests {
+    use std::num::NonZeroUsize;
+
     use crate::{GitContext, Machine, Record, Run, Source, Store, StoredSummary, Testbed};
+
+    const ONE: NonZeroUsize = NonZeroUsize::MIN;
 
     fn run_at(store: &mut Store, testbed: &Testbed, n: u8, branch: &str, benchmarks: &[&str]) {
         let dir = tempfile::tempdir().unwrap();
@@ -129,7 +152,7 @@ mod tests {
         run_at(&mut store, &testbed, 2, "main", &["a"]);
         run_at(&mut store, &testbed, 3, "main", &["a"]);
 
-        let dry = store.gc(1, true).unwrap();
+        let dry = store.gc(ONE, true).unwrap();
         assert!(dry.dry_run);
         assert_eq!((dry.runs, dry.results), (1, 1));
         assert_eq!(
@@ -138,7 +161,7 @@ mod tests {
             "a dry run deletes nothing"
         );
 
-        let done = store.gc(1, false).unwrap();
+        let done = store.gc(ONE, false).unwrap();
         assert_eq!((done.runs, done.results, done.kept_commits), (1, 1, 2));
         assert_eq!(done.pruned[0].commit.as_ref().unwrap().author_time, 2);
         let left: Vec<i64> = store
@@ -149,9 +172,10 @@ mod tests {
             .collect();
         // Commit 1 holds the only (so the newest) result of `old_only`.
         assert_eq!(left, vec![3, 1]);
+        let again = store.gc(ONE, false).unwrap();
         assert_eq!(
-            store.gc(1, false).unwrap().runs,
-            0,
+            (again.runs, again.freed_bytes),
+            (0, 0),
             "pruning twice is a no-op"
         );
     }

@@ -109,6 +109,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (result_id, position)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 2: the content hashes of imported results (`cargo perfkit import criterion`), so that
+    // importing the same output again records nothing: pooled twice, one measurement would
+    // read as two runs and make p-values over-confident. No foreign key: a hash outlives
+    // `gc` pruning its result, so old output pruned once is not imported again as new.
+    r#"
+    CREATE TABLE imported (
+        content_hash TEXT    PRIMARY KEY,
+        run_id       INTEGER NOT NULL   -- the run that recorded it first
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this crate writes and understands.

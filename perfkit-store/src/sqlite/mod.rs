@@ -24,6 +24,16 @@
 //! process being killed and the machine losing power. A process killed mid-write loses only
 //! the transaction it had not committed; the next open rolls it back.
 //!
+//! # Files
+//!
+//! The history is the one file `history.db`. While a connection writes, SQLite keeps two
+//! companions beside it, `history.db-wal` (committed transactions not yet folded into the file)
+//! and `history.db-shm` (an index of the WAL); perfkit folds the WAL back into `history.db`
+//! after every write (`PRAGMA wal_checkpoint(TRUNCATE)`), so copying, caching or uploading
+//! `history.db` alone copies the whole history, even while a perf-test process that keeps its
+//! connection open is still running. The fold is skipped only when another process is reading
+//! or writing at that moment; its own next write, or the last connection closing, folds it then.
+//!
 //! # Performance
 //!
 //! The two hot queries are indexed: the results of benchmark B on testbed T by commit
@@ -38,11 +48,12 @@ mod read;
 mod retry;
 mod write;
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use crate::backend::Backend;
+use crate::backend::{Backend, ImportOutcome};
 use crate::baseline::{Baseline, BaselineQuery};
 use crate::error::StoreError;
 use crate::gc::GcReport;
@@ -71,6 +82,13 @@ impl SqliteBackend {
             conn: open::open(path)?,
         })
     }
+
+    pub(crate) fn open_read_only(path: &Path) -> Result<SqliteBackend, StoreError> {
+        Ok(SqliteBackend {
+            path: path.to_owned(),
+            conn: open::open_read_only(path)?,
+        })
+    }
 }
 
 impl Backend for SqliteBackend {
@@ -80,16 +98,34 @@ impl Backend for SqliteBackend {
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "recording a run", || {
+        let done = retry(&self.path, "recording a run", || {
             write::record_run(conn, run, records)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
+    }
+
+    fn record_imported(
+        &mut self,
+        run: &Run,
+        records: &[Record],
+        hashes: &[String],
+    ) -> Result<ImportOutcome, StoreError> {
+        let conn = &mut self.conn;
+        let done = retry(&self.path, "recording imported results", || {
+            write::record_imported(conn, run, records, hashes)
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
     }
 
     fn add_records(&mut self, run: RunId, records: &[Record]) -> Result<Vec<ResultId>, StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "adding results", || {
+        let done = retry(&self.path, "adding results", || {
             write::add_records(conn, run, records)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(done)
     }
 
     fn set_comparison(
@@ -100,7 +136,9 @@ impl Backend for SqliteBackend {
         let conn = &mut self.conn;
         retry(&self.path, "storing a comparison", || {
             write::set_comparison(conn, result, comparison)
-        })
+        })?;
+        write::fold_wal(conn);
+        Ok(())
     }
 
     fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {
@@ -151,10 +189,75 @@ impl Backend for SqliteBackend {
         })
     }
 
-    fn gc(&mut self, keep: usize, dry_run: bool) -> Result<GcReport, StoreError> {
+    fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         let conn = &mut self.conn;
-        retry(&self.path, "pruning history", || {
+        let mut report = retry(&self.path, "pruning history", || {
             gc::gc(conn, keep, dry_run)
-        })
+        })?;
+        if !report.dry_run && report.runs > 0 {
+            report.freed_bytes = retry(
+                &self.path,
+                "compacting the file after the prune (VACUUM; the prune itself is done)",
+                || gc::vacuum(conn),
+            )?;
+        }
+        write::fold_wal(conn);
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GitContext, Machine, Source, StoredSummary};
+
+    /// Issue 11.10: a full disk was reported as "move the file away".
+    #[test]
+    fn a_full_disk_is_reported_as_a_full_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.db");
+        let mut backend = SqliteBackend::open(&path).unwrap();
+        // SQLite answers SQLITE_FULL, as on a full disk, when a file would outgrow this.
+        let pages: i64 = backend
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        let _: i64 = backend
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let machine = Machine {
+            cpu: "cpu".into(),
+            cores: 2,
+            os: "linux".into(),
+            arch: "x86_64".into(),
+        };
+        let testbed = Testbed::new(machine, "rustc 1.95.0", "release", None);
+        let run = Run::new(
+            &GitContext::discover(dir.path()),
+            testbed,
+            "0.1.0",
+            Source::PerfTest,
+        );
+        let records: Vec<Record> = (0..20)
+            .map(|i| {
+                Record::new(
+                    format!("b{i}"),
+                    StoredSummary::default(),
+                    1,
+                    vec![1.5; 1000],
+                )
+            })
+            .collect();
+        let err = backend.record_run(&run, &records).unwrap_err();
+        assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("is full") && message.contains("history.db"),
+            "{message}"
+        );
+        assert!(!message.contains("move the file away"), "{message}");
     }
 }

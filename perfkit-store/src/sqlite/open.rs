@@ -5,6 +5,9 @@ use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::Path;
 
+use std::time::Duration;
+
+use rusqlite::backup::Backup;
 use rusqlite::{Connection, OpenFlags};
 
 use super::APPLICATION_ID;
@@ -76,8 +79,95 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     })?;
     if version < SCHEMA_VERSION {
         retry(path, "migrating", || migrate(&mut conn, path))?;
+        super::write::fold_wal(&conn);
     }
     Ok(conn)
+}
+
+/// Opens the existing history at `path` for reading only, never writing a byte to it, so that
+/// a write-protected file, or one in a write-protected directory, can be read.
+///
+/// A WAL-mode file is read with its `-shm` index when SQLite can open or create it; when it
+/// cannot (a read-only directory without one), the file is opened as immutable: with no lock
+/// anyone could hold there, and the WAL folded back after every write (see the module doc's
+/// Files), the file alone is the history. A file with an older schema is copied into memory
+/// and the copy migrated, so the file stays as it was.
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::Io {
+            path: path.to_owned(),
+            op: "opening the history database",
+            source: io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"),
+        });
+    }
+    if !path.exists() {
+        return Err(StoreError::Io {
+            path: path.to_owned(),
+            op: "opening the history database",
+            source: io::Error::new(io::ErrorKind::NotFound, "there is no such file"),
+        });
+    }
+    check_header(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let found = match read_only_connection(path, flags) {
+        Ok(found) => found,
+        Err(e) if cannot_open_shm(&e) => {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            read_only_connection(Path::new(&uri), flags | OpenFlags::SQLITE_OPEN_URI)
+                .map_err(|e| to_error(path, "opening read-only", e))?
+        }
+        Err(e) => return Err(to_error(path, "opening read-only", e)),
+    };
+    let (conn, found) = found;
+    if check(path, found)? == SCHEMA_VERSION {
+        return Ok(conn);
+    }
+    // An older schema cannot be migrated in place without writing: migrate a copy in memory.
+    let mut copy = Connection::open_in_memory()
+        .map_err(|e| to_error(path, "copying an older schema", Failure::Sql(e)))?;
+    retry(path, "copying an older schema", || {
+        Backup::new(&conn, &mut copy)?.run_to_completion(i32::MAX, Duration::ZERO, None)?;
+        Ok(())
+    })?;
+    retry(path, "migrating a copy of an older schema", || {
+        migrate(&mut copy, path)
+    })?;
+    Ok(copy)
+}
+
+/// A read-only connection to `path` and what the file is.
+fn read_only_connection(path: &Path, flags: OpenFlags) -> Result<(Connection, Found), Failure> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let found = retry(path, "reading the header", || Ok(inspect(&conn)?))?;
+    Ok((conn, found))
+}
+
+/// Whether opening failed because the WAL index (`-shm`) could not be opened or created.
+fn cannot_open_shm(failure: &Failure) -> bool {
+    let code = match failure {
+        Failure::Sql(e) => e.sqlite_error_code(),
+        Failure::Store(StoreError::ReadOnly { .. }) => return true,
+        _ => None,
+    };
+    matches!(
+        code,
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+    )
+}
+
+/// `path` as the path part of an SQLite URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Reads what the file is, without writing to it.

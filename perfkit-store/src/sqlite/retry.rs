@@ -103,6 +103,11 @@ pub(crate) fn to_error(path: &Path, op: &'static str, failure: Failure) -> Store
                 path,
                 cause: source.to_string(),
             },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull {
+                path,
+                op,
+                cause: source.to_string(),
+            },
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
                 path,
                 waited: GIVE_UP_AFTER,

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::retry::Failure;
+use crate::backend::ImportOutcome;
 use crate::ids::{ResultId, RunId};
 use crate::model::{Commit, Run};
 use crate::record::{Record, StoredComparison};
@@ -17,14 +18,70 @@ struct RunKeys {
     dirty: bool,
 }
 
+/// Folds the WAL back into the database file and empties it, so that the file alone holds
+/// every committed write (see the module doc's Files). Best effort: the write is committed
+/// already, and a checkpoint that other connections keep from finishing (it waits up to the
+/// busy timeout) or that fails leaves the data safe in the WAL, folded by a later write.
+pub(crate) fn fold_wal(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+}
+
 pub(crate) fn record_run(
     conn: &mut Connection,
     run: &Run,
     records: &[Record],
 ) -> Result<(RunId, Vec<ResultId>), Failure> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let commit = run.commit.as_ref().map(|c| commit_id(&tx, c)).transpose()?;
-    let testbed = testbed_id(&tx, &run.testbed)?;
+    let recorded = insert_run(&tx, run, records)?;
+    tx.commit()?;
+    Ok(recorded)
+}
+
+/// Records `run` with those of `records` whose content hash (`hashes`, one per record) was
+/// not recorded before, and remembers the hashes, in one transaction. Returns the position
+/// of each record skipped, and the run's ids when anything was new (no run otherwise).
+pub(crate) fn record_imported(
+    conn: &mut Connection,
+    run: &Run,
+    records: &[Record],
+    hashes: &[String],
+) -> Result<ImportOutcome, Failure> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut skipped = Vec::new();
+    let mut fresh = Vec::new();
+    let mut fresh_hashes = Vec::new();
+    for (i, (record, hash)) in records.iter().zip(hashes).enumerate() {
+        let seen = tx
+            .prepare_cached("SELECT 1 FROM imported WHERE content_hash = ?1")?
+            .exists([hash])?;
+        // The same content twice in one import counts once too.
+        if seen || fresh_hashes.contains(&hash) {
+            skipped.push(i);
+        } else {
+            fresh.push(record.clone());
+            fresh_hashes.push(hash);
+        }
+    }
+    if fresh.is_empty() {
+        return Ok((None, skipped));
+    }
+    let (run_id, results) = insert_run(&tx, run, &fresh)?;
+    for hash in fresh_hashes {
+        tx.prepare_cached("INSERT INTO imported (content_hash, run_id) VALUES (?1, ?2)")?
+            .execute(params![hash, run_id.get()])?;
+    }
+    tx.commit()?;
+    Ok((Some((run_id, results)), skipped))
+}
+
+/// Inserts a run and its results inside `tx`.
+fn insert_run(
+    tx: &Transaction<'_>,
+    run: &Run,
+    records: &[Record],
+) -> Result<(RunId, Vec<ResultId>), Failure> {
+    let commit = run.commit.as_ref().map(|c| commit_id(tx, c)).transpose()?;
+    let testbed = testbed_id(tx, &run.testbed)?;
     tx.prepare_cached(
         "INSERT INTO runs (commit_id, testbed_id, dirty, branch, started_at, perfkit_version,
                            source, notes)
@@ -46,8 +103,7 @@ pub(crate) fn record_run(
         testbed,
         dirty: run.dirty,
     };
-    let results = insert_records(&tx, &keys, records)?;
-    tx.commit()?;
+    let results = insert_records(tx, &keys, records)?;
     Ok((RunId::from_raw(keys.run), results))
 }
 

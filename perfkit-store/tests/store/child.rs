@@ -23,6 +23,7 @@ fn entry() {
         "writer" => writer(),
         "looper" => looper(),
         "open" => open(),
+        "read" => read(),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -78,5 +79,17 @@ fn open() {
         Ok(_) => println!("@@opened"),
         Err(e @ StoreError::ReadOnly { .. }) => println!("@@read-only: {e}"),
         Err(e) => println!("@@other error: {e}"),
+    }
+}
+
+/// Opens `DB` read-only and prints how many results it holds, or the error, on one line.
+fn read() {
+    let db = PathBuf::from(var("DB"));
+    let results = Store::open_read_only(&db)
+        .and_then(|store| store.benchmarks())
+        .map(|b| b.iter().map(|b| b.results).sum::<u64>());
+    match results {
+        Ok(n) => println!("@@read {n}"),
+        Err(e) => println!("@@error: {e}"),
     }
 }

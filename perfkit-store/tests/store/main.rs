@@ -8,6 +8,7 @@ mod child;
 mod concurrency;
 mod crash;
 mod figures;
+mod files;
 mod git;
 mod open;
 mod queries;

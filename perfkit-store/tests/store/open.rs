@@ -151,6 +151,11 @@ fn a_postgres_url_is_not_supported_yet() {
 /// Runs the `open` child against `db`, as an unprivileged user when this process may write
 /// where permissions say it may not (root may write anywhere).
 fn open_without_privileges(db: &Path, privileged: bool) -> String {
+    child_without_privileges("open", db, privileged)
+}
+
+/// Runs the child in `mode` against `db` as in [`open_without_privileges`].
+fn child_without_privileges(mode: &str, db: &Path, privileged: bool) -> String {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
     // The unprivileged user may not reach this binary or the current directory (a checkout
@@ -162,11 +167,11 @@ fn open_without_privileges(db: &Path, privileged: bool) -> String {
         for path in [exe_dir.path(), &exe] {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
-        let mut cmd = child_at(&exe, "open");
+        let mut cmd = child_at(&exe, mode);
         cmd.current_dir(exe_dir.path()).uid(65534).gid(65534);
         cmd
     } else {
-        child("open")
+        child(mode)
     };
     cmd.env("DB", db);
     let out = cmd
@@ -211,4 +216,92 @@ fn a_read_only_location_is_a_clear_error() {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     assert!(said.starts_with("read-only: "), "{said}");
     assert!(said.contains("history.db"), "{said}");
+}
+
+/// Issue 11.5: `list`, `history`, `export`, `check`, `compare`, `baseline` and
+/// `PERFKIT_RECORD=0` refused a write-protected store. Read-only, it is read: beside a
+/// writable directory, in a write-protected one, and while a writer holds it open.
+#[test]
+fn a_write_protected_store_can_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    mode(dir.path(), 0o755);
+    let privileged = {
+        let locked = dir.path().join("probe-dir");
+        std::fs::create_dir(&locked).unwrap();
+        mode(&locked, 0o555);
+        std::fs::write(locked.join("probe"), "").is_ok()
+    };
+    let db = dir.path().join("history.db");
+    let mut store = Store::open(&db).unwrap();
+    let tb = testbed();
+    store
+        .record_run(&run_at(None, false, &tb), &[record("a", 1), record("b", 2)])
+        .unwrap();
+    drop(store);
+    mode(&db, 0o444);
+
+    // The directory is writable (SQLite may create the WAL index there), the file is not.
+    mode(dir.path(), 0o777);
+    let said = child_without_privileges("read", &db, privileged);
+    assert_eq!(said, "read 2");
+
+    // Neither is writable, and no WAL index exists.
+    mode(dir.path(), 0o555);
+    let said = child_without_privileges("read", &db, privileged);
+    assert_eq!(said, "read 2");
+
+    // A writer (this process) holds the file open, so its WAL and index exist.
+    mode(dir.path(), 0o755);
+    mode(&db, 0o644);
+    let mut writer = Store::open(&db).unwrap();
+    writer
+        .record_run(&run_at(None, false, &tb), &[record("c", 3)])
+        .unwrap();
+    mode(&db, 0o444);
+    mode(dir.path(), 0o555);
+    let said = child_without_privileges("read", &db, privileged);
+    mode(dir.path(), 0o755);
+    drop(writer);
+    assert_eq!(said, "read 3");
+
+    // Writing through a read-only store says why.
+    let mut reader = Store::open_read_only(&db).unwrap();
+    let err = reader
+        .record_run(&run_at(None, false, &tb), &[record("d", 4)])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}");
+}
+
+/// A store written by an older perfkit (schema version 1) is read read-only through a
+/// migrated copy, and the file is left as it was.
+#[test]
+fn an_older_schema_is_read_read_only_without_migrating_the_file() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .record_run(&run_at(None, false, &testbed()), &[record("old", 1)])
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE imported; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    let names: Vec<String> = reader
+        .benchmarks()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    assert_eq!(names, ["old"]);
+    drop(reader);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was modified"
+    );
 }

@@ -28,24 +28,37 @@ pub(crate) const MIN_FOR_PRECISION: usize = 50;
 /// setups from running away: warm-up ends after twice its time on the wall clock, a sample may
 /// spend at most ten times its target on the wall clock, and sampling ends after five times the
 /// plan's total.
-pub(crate) fn sample(
+pub(crate) fn sample(plan: &Plan, clock: &Clock, batch: impl FnMut(u64) -> Duration) -> Sampled {
+    let start = Instant::now();
+    sample_on(plan, clock, batch, || start.elapsed())
+}
+
+/// [`sample`] with the wall clock given: `wall()` is the time since any fixed origin, so tests
+/// can run the loop on a synthetic clock.
+pub(crate) fn sample_on(
     plan: &Plan,
     clock: &Clock,
     mut batch: impl FnMut(u64) -> Duration,
+    mut wall: impl FnMut() -> Duration,
 ) -> Sampled {
-    let wall_limit = (plan.warmup + plan.time_cap) * 5;
+    let wall_limit = wall_limit(plan, 1);
     let warm = warm_up(plan, &mut batch);
     let iters_per_sample = warm.iters_per_sample(plan.target_sample_ns(clock.min_sample_ns()));
 
     let mut times_ns = Vec::new();
     let mut sampled = Duration::ZERO;
-    let start = Instant::now();
+    let start = wall();
     loop {
         let d = batch(iters_per_sample);
         sampled += d;
         times_ns.push(d.as_nanos() as f64 / iters_per_sample as f64);
-        let out_of_time = sampled >= plan.time_cap || start.elapsed() >= wall_limit;
-        if should_stop(plan, times_ns.len(), out_of_time, || {
+        let spent = Spent::of(
+            sampled,
+            plan.time_cap,
+            wall().saturating_sub(start),
+            wall_limit,
+        );
+        if should_stop(plan, times_ns.len(), spent, || {
             relative_precision(&times_ns) <= plan.target_precision
         }) {
             break;
@@ -110,13 +123,58 @@ pub(crate) fn warm_up(plan: &Plan, mut batch: impl FnMut(u64) -> Duration) -> Wa
     }
 }
 
-/// The plan's stop rule after `n` samples: a fixed count if the plan has one; else never below
-/// the minimum, always at the maximum or when out of time, and otherwise when `precise()` says
-/// the median is precise enough (asked every 10 samples from [`MIN_FOR_PRECISION`] on).
+/// Sampling's wall-clock guard for `routines` routines sampled together: five times the plan's
+/// total (warm-up and sampling), so an untimed setup or a routine far slower than the plan
+/// cannot keep a test running for minutes.
+pub(crate) fn wall_limit(plan: &Plan, routines: usize) -> Duration {
+    (plan.warmup + plan.time_cap) * 5 * u32::try_from(routines).unwrap_or(u32::MAX).max(1)
+}
+
+/// How much of its time the sampling loop has used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spent {
+    /// Within the plan.
+    Within,
+    /// The samples' reported time reached the plan's time cap.
+    OverCap,
+    /// The wall clock passed the guard ([`wall_limit`]).
+    OverWall,
+}
+
+impl Spent {
+    /// The state after `sampled` reported time (cap `cap`) and `wall` on the wall clock
+    /// (limit `wall_limit`).
+    pub(crate) fn of(
+        sampled: Duration,
+        cap: Duration,
+        wall: Duration,
+        wall_limit: Duration,
+    ) -> Spent {
+        if wall >= wall_limit {
+            Spent::OverWall
+        } else if sampled >= cap {
+            Spent::OverCap
+        } else {
+            Spent::Within
+        }
+    }
+}
+
+/// Samples the wall-clock guard leaves a measurement with at least: two, so the samples still
+/// have a spread.
+pub(crate) const MIN_UNDER_WALL_LIMIT: usize = 2;
+
+/// The plan's stop rule after `n` samples: a fixed count if the plan has one; else always at the
+/// maximum, and past the wall-clock guard (from [`MIN_UNDER_WALL_LIMIT`] samples on); else never
+/// below the minimum, always at the time cap, and otherwise when `precise()` says the median is
+/// precise enough (asked every 10 samples from [`MIN_FOR_PRECISION`] on).
+///
+/// The guard comes before the minimum: a routine taking 3 s a call with the default plan would
+/// otherwise take its 10 minimum samples, 33 s in all, although the guard says 5 s.
 pub(crate) fn should_stop(
     plan: &Plan,
     n: usize,
-    out_of_time: bool,
+    spent: Spent,
     precise: impl FnOnce() -> bool,
 ) -> bool {
     if let Some(fixed) = plan.fixed_samples {
@@ -125,10 +183,13 @@ pub(crate) fn should_stop(
     if n >= plan.max_samples as usize {
         return true;
     }
+    if spent == Spent::OverWall && n >= MIN_UNDER_WALL_LIMIT {
+        return true;
+    }
     if n < plan.min_samples as usize {
         return false;
     }
-    if out_of_time {
+    if spent != Spent::Within {
         return true;
     }
     let enough = MIN_FOR_PRECISION
@@ -214,6 +275,36 @@ mod tests {
             .map(|t| t * s.iters_per_sample as f64)
             .sum();
         assert!((800e6..900e6).contains(&total), "sampled {total} ns");
+    }
+
+    /// Issue 11.10: a 3 s routine took 33 s (warm-up and the 10 minimum samples) although the
+    /// wall-clock guard says five times the plan, 5 s by default.
+    #[test]
+    fn the_wall_clock_guard_comes_before_the_minimum_samples() {
+        use std::cell::Cell;
+        let wall = Cell::new(Duration::ZERO);
+        let s = sample_on(
+            &Plan::DEFAULT,
+            &clock(),
+            |k| {
+                let d = Duration::from_secs(3 * k);
+                wall.set(wall.get() + d);
+                d
+            },
+            || wall.get(),
+        );
+        assert_eq!(s.times_ns.len(), MIN_UNDER_WALL_LIMIT);
+        // Warm-up (one call) plus two samples: 9 s, not 33 s.
+        assert_eq!(wall.get(), Duration::from_secs(9));
+    }
+
+    #[test]
+    fn a_fixed_count_is_kept_past_the_wall_clock_guard() {
+        let plan = Plan::new(crate::measure::Mode::Full, Some(4), None, None);
+        let n = (1..=4)
+            .find(|&n| should_stop(&plan, n, Spent::OverWall, || true))
+            .unwrap();
+        assert_eq!(n, 4);
     }
 
     #[test]

@@ -77,8 +77,12 @@ pub(crate) fn open(history: &History, spec: Series<'_>) -> Result<Option<Opened>
     let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
     let mut notes = String::new();
     if guard.as_ref().is_none_or(|s| s.location != store.db) {
-        let opened = perfkit_store::Store::open_location(&store.db)
-            .map_err(|e| failure(spec, "cannot open history in", &store.db, &e))?;
+        let opened = if record {
+            Store::open_location(&store.db)
+        } else {
+            Store::open_location_read_only(&store.db)
+        };
+        let opened = opened.map_err(|e| failure(spec, "cannot open history in", &store.db, &e))?;
         let git = GitContext::discover(Path::new(spec.manifest_dir));
         for note in git.notes() {
             let _ = writeln!(notes, "perfkit: note: {note}");

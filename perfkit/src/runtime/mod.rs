@@ -7,6 +7,7 @@ mod settings;
 mod verdicts;
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use config::SettingsError;
@@ -67,6 +68,10 @@ pub fn run(spec: &Spec, routine: Routine) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
+    let spec = &Spec {
+        manifest_dir: manifest_dir_at_run_time(spec.manifest_dir),
+        ..*spec
+    };
     let settings = match Settings::from_env(Path::new(spec.manifest_dir)) {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
@@ -76,6 +81,20 @@ pub fn run(spec: &Spec, routine: Routine) {
     if let Some(failure) = outcome.failure {
         panic!("{failure}");
     }
+}
+
+/// The crate directory that decides the workspace, its store and its git repository: cargo's
+/// `CARGO_MANIFEST_DIR` of this test process, else `compiled` (the macro's compile-time one).
+/// A test binary built for one checkout may be run for another (a shared target directory);
+/// the compile-time path would then record into the other checkout's store under its commit.
+fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
+    static AT_RUN_TIME: OnceLock<Option<&'static str>> = OnceLock::new();
+    AT_RUN_TIME
+        .get_or_init(|| {
+            let dir = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+            (!dir.is_empty()).then(|| &*Box::leak(dir.into_boxed_str()))
+        })
+        .unwrap_or(compiled)
 }
 
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking

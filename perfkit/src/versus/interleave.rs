@@ -19,7 +19,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::measure::sampler::{relative_precision, should_stop, warm_up};
+use crate::measure::sampler::{Spent, relative_precision, should_stop, wall_limit, warm_up};
 use crate::measure::{Clock, Plan};
 
 /// What the interleaved loop measured, per variant.
@@ -46,7 +46,7 @@ pub(crate) fn sample(
 
     let mut times_ns = vec![Vec::new(); variants];
     let cap = plan.time_cap * u32::try_from(variants).unwrap_or(u32::MAX);
-    let wall_limit = (plan.warmup + plan.time_cap) * 5 * u32::try_from(variants).unwrap_or(1);
+    let wall_limit = wall_limit(plan, variants);
     let mut sampled = Duration::ZERO;
     let start = Instant::now();
     for round in 0usize.. {
@@ -56,8 +56,8 @@ pub(crate) fn sample(
             sampled += d;
             times_ns[v].push(d.as_nanos() as f64 / k as f64);
         }
-        let out_of_time = sampled >= cap || start.elapsed() >= wall_limit;
-        if should_stop(plan, round + 1, out_of_time, || {
+        let spent = Spent::of(sampled, cap, start.elapsed(), wall_limit);
+        if should_stop(plan, round + 1, spent, || {
             times_ns
                 .iter()
                 .all(|t| relative_precision(t) <= plan.target_precision)

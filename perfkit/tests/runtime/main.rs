@@ -6,6 +6,7 @@ mod budgets;
 mod growth;
 mod history;
 mod lock;
+mod read_only;
 mod registration;
 mod smoke;
 

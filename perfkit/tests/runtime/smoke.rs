@@ -46,3 +46,31 @@ fn runs_once_and_measures_nothing() {
 fn expansion_runs(b: &mut Bencher, n: usize) {
     b.iter(|| vec![0u8; n]);
 }
+
+/// Issue 11.1: a test binary built for another checkout recorded into that checkout's store.
+/// The spec's compile-time directory holds a broken `perfkit.toml`; the run-time
+/// `CARGO_MANIFEST_DIR` (this crate, set by cargo) must be the one read. Debug builds only: in
+/// release `run` would measure and record into this workspace's store.
+#[cfg(debug_assertions)]
+#[test]
+fn the_run_time_manifest_dir_wins_over_the_compiled_one() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("Cargo.toml"), "[workspace]\n").unwrap();
+    std::fs::write(elsewhere.path().join("perfkit.toml"), "this is [not toml\n").unwrap();
+    let spec = Spec {
+        path: "smoke::elsewhere",
+        manifest_dir: Box::leak(elsewhere.path().to_str().unwrap().into()),
+        ..Spec::DEFAULT
+    };
+    assert!(
+        std::env::var_os("CARGO_MANIFEST_DIR").is_some(),
+        "run by cargo"
+    );
+    let ran = std::panic::catch_unwind(|| perfkit::__private::run(&spec, Routine::Plain(noop)));
+    assert!(
+        ran.is_ok(),
+        "the compile-time directory's perfkit.toml was read"
+    );
+}
+
+fn noop() {}
