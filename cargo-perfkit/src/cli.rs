@@ -96,12 +96,13 @@ pub enum Command {
 /// The verdict rule's options, shared by `run`, `compare` and `check`.
 #[derive(Debug, Clone, Args)]
 pub struct RuleArgs {
-    /// Significance level (default: PERFKIT_ALPHA, perfkit.toml, else 0.01).
-    #[arg(long, value_name = "A")]
+    /// Significance level, in (0, 0.5] (default: PERFKIT_ALPHA, perfkit.toml, else 0.01).
+    #[arg(long, value_name = "A", value_parser = perfkit::grammar::alpha)]
     pub alpha: Option<f64>,
-    /// Smallest change that counts, e.g. 5% (default: PERFKIT_THRESHOLD, perfkit.toml, else 5%).
-    #[arg(long, value_name = "PCT")]
-    pub threshold: Option<String>,
+    /// Smallest change that counts, a percentage: 5% or 5 (default: PERFKIT_THRESHOLD,
+    /// perfkit.toml, else 5%).
+    #[arg(long, value_name = "PCT", value_parser = perfkit::grammar::threshold)]
+    pub threshold: Option<f64>,
     /// False discovery control across benchmarks.
     #[arg(long, value_enum, default_value_t = Fdr::Bh)]
     pub fdr: Fdr,
@@ -320,5 +321,41 @@ fn count(text: &str, zero: &str) -> Result<usize, String> {
         Ok(0) => Err(zero.to_owned()),
         Ok(n) => Ok(n),
         Err(_) => Err("give a whole number of commits, at least 1".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn rule(flags: &[&str]) -> Result<RuleArgs, String> {
+        let args = ["cargo", "perfkit", "check"].iter().chain(flags);
+        match Cargo::try_parse_from(args).map_err(|e| e.to_string())? {
+            Cargo::Perfkit(Perfkit {
+                command: Command::Check(check),
+                ..
+            }) => Ok(check.rule),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    /// Issue 11: `--threshold 5` and `threshold = 5` in perfkit.toml meant 5% and 500%.
+    #[test]
+    fn flags_read_with_the_settings_grammar() {
+        assert_eq!(rule(&["--threshold", "5"]).unwrap().threshold, Some(0.05));
+        assert_eq!(rule(&["--threshold", "5%"]).unwrap().threshold, Some(0.05));
+        assert_eq!(rule(&["--alpha", "0.05"]).unwrap().alpha, Some(0.05));
+        let ambiguous = rule(&["--threshold", "0.05"]).unwrap_err();
+        assert!(
+            ambiguous.contains("'--threshold <PCT>'") && ambiguous.contains("is ambiguous"),
+            "{ambiguous}"
+        );
+        let out_of_range = rule(&["--alpha", "0.9"]).unwrap_err();
+        assert!(
+            out_of_range.contains("'--alpha <A>'") && out_of_range.contains("at most 0.5"),
+            "{out_of_range}"
+        );
     }
 }

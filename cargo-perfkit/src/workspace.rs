@@ -38,7 +38,8 @@ impl Workspace {
             .find(|d| d.join("Cargo.toml").is_file())
             .unwrap_or(&ctx.cwd)
             .to_owned();
-        let settings = perfkit::Settings::from_env(&manifest_dir).map_err(CliError::usage)?;
+        let settings = perfkit::Settings::from_env(&manifest_dir)
+            .map_err(|e| CliError::usage(e.to_string()))?;
         let (mut db, base, testbed) = match settings.history {
             perfkit::History::Record(h) | perfkit::History::ReadOnly(h) => {
                 (h.db, h.base, h.testbed)
@@ -68,19 +69,14 @@ impl Workspace {
     }
 
     /// The verdict rule: the settings', with `args` applied.
+    /// The flags were checked by the grammar when clap read them.
     pub fn rule(&self, args: &RuleArgs) -> Result<(VerdictRule, bool), CliError> {
         let mut rule = self.rule;
-        if let Some(a) = args.alpha {
-            if !(a > 0.0 && a <= 0.5) {
-                return Err(CliError::usage(format!(
-                    "--alpha {a}: a significance level must be greater than 0 and at most 0.5, \
-                     e.g. --alpha 0.01"
-                )));
-            }
-            rule.alpha = a;
+        if let Some(alpha) = args.alpha {
+            rule.alpha = alpha;
         }
-        if let Some(t) = &args.threshold {
-            rule.threshold = parse_threshold(t)?;
+        if let Some(threshold) = args.threshold {
+            rule.threshold = threshold;
         }
         Ok((rule, args.fdr == Fdr::Bh))
     }
@@ -208,30 +204,5 @@ fn absolute(cwd: &Path, path: &Path) -> PathBuf {
         path.to_owned()
     } else {
         cwd.join(path)
-    }
-}
-
-/// `5%`, `5` (percent) or `0.05`? Only percentages here: `--threshold 5%` or `--threshold 5`.
-fn parse_threshold(text: &str) -> Result<f64, CliError> {
-    let number = text.trim().trim_end_matches('%').trim();
-    match number.parse::<f64>() {
-        Ok(p) if p.is_finite() && p > 0.0 => Ok(p / 100.0),
-        _ => Err(CliError::usage(format!(
-            "--threshold {text}: give a positive percentage, e.g. --threshold 5%"
-        ))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thresholds_are_percentages() {
-        assert_eq!(parse_threshold("5%").unwrap(), 0.05);
-        assert_eq!(parse_threshold(" 2.5 ").unwrap(), 0.025);
-        let err = parse_threshold("five").unwrap_err();
-        assert!(err.message.contains("--threshold 5%"), "{err}");
-        assert!(parse_threshold("-1%").is_err());
     }
 }

@@ -188,7 +188,7 @@ mod tests {
                 p99 = "5ms",
                 max_allocs = 0,
                 complexity = "O(n)",
-                sizes = [1000, 2000],
+                sizes = [1000, 2000, 4000],
                 name = "x"
             ),
             parse_quote! {
@@ -228,7 +228,7 @@ mod tests {
                         complexity: ::core::option::Option::Some(
                             ::perfkit::__private::Complexity::Linear
                         ),
-                        sizes: &[1000usize, 2000usize],
+                        sizes: &[1000usize, 2000usize, 4000usize],
                         ..::perfkit::__private::Spec::DEFAULT
                     },
                     ::perfkit::__private::Routine::Sized(foo),

@@ -8,15 +8,15 @@
 //! `perfkit`, which re-exports the attribute as `perfkit::perf_test`.
 //!
 //! The work happens in three stages, one file each: `parse` (tokens to raw options),
-//! `validate` (raw options and the function to a checked model, with `units` for the strings'
-//! small languages) and `expand` (model to tokens). Every mistake is one `compile_error!` on the
+//! `validate` (raw options and the function to a checked model; the strings' small languages
+//! are `perfkit-grammar`'s, the same that reads the environment, `perfkit.toml` and the command
+//! line) and `expand` (model to tokens). Every mistake is one `compile_error!` on the
 //! offending token, emitted next to the user's unchanged function.
 #![warn(missing_docs)]
 
 mod expand;
 mod model;
 mod parse;
-mod units;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -35,13 +35,15 @@ use proc_macro::TokenStream;
 /// | `max_allocs = 0`, `max_bytes = "64KiB"` | allocation budgets per iteration |
 /// | `throughput = "bytes:4096"` or `"elements:1000"` | also report throughput per second |
 /// | `samples = 100`, `warmup = "1s"`, `time = "5s"` | sampling plan overrides |
-/// | `regression = "5%"` | fail when significantly slower than the baseline by more than this |
+/// | `regression = "5%"` (or `5`) | fail when significantly slower than the baseline by more than this |
 /// | `alpha = 0.01` | the significance level of that comparison, in (0, 0.5] |
-/// | `complexity = "O(n)"`, `sizes = [1_000, 2_000]` or `sizes = "1000..=64000 x2"` | measure at each size and check the growth class |
+/// | `complexity = "O(n)"`, `sizes = [1_000, 2_000, 4_000]` or `sizes = "1000..=64000 x2"` | measure at each size and check the growth class (at least three sizes) |
 /// | `name = "..."` | the benchmark's name in history |
 ///
 /// Durations are a decimal number and a unit (`ns`, `us`, `µs`, `ms`, `s`), with or without a
-/// space between; byte sizes take `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`. Other
+/// space between; byte sizes take `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`. A threshold is
+/// a percentage with or without `%` (`"5%"`, `5` and `"5"` are all 5%); a number below 1
+/// without `%` is refused as ambiguous (write `"5%"` or `"0.05%"`). Other
 /// attributes (`#[ignore]`, `#[should_panic]`, `#[cfg]`, doc comments) apply to the test.
 ///
 /// ```no_run

@@ -39,12 +39,9 @@ pub(crate) struct TimeBudget {
     pub limit_ns: u64,
 }
 
-/// Units of work per iteration; mirrors `perfkit::__private::Throughput`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Throughput {
-    Bytes(u64),
-    Elements(u64),
-}
+/// Units of work per iteration, as the grammar reads them; mirrors
+/// `perfkit::__private::Throughput`.
+pub(crate) use perfkit_grammar::Throughput;
 
 /// A growth class; mirrors `perfkit::__private::Complexity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,7 +29,11 @@ pub mod versus;
 
 mod runtime;
 
-pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, execute};
+pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute};
+
+/// The small languages of perfkit's settings (durations, sizes, thresholds, modes), shared by
+/// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.
+pub use perfkit_grammar as grammar;
 
 pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;

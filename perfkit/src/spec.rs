@@ -48,14 +48,9 @@ pub struct TimeBudget {
     pub limit_ns: u64,
 }
 
-/// Units of work done by one iteration, for throughput per second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Throughput {
-    /// Bytes processed per iteration (`throughput = "bytes:4096"`).
-    Bytes(u64),
-    /// Elements processed per iteration (`throughput = "elements:1000"`).
-    Elements(u64),
-}
+/// Units of work done by one iteration, for throughput per second: the grammar's type, so the
+/// attribute, reports and history share one.
+pub use perfkit_grammar::Throughput;
 
 /// Everything `#[perf_test(...)]` declared about one test.
 #[derive(Debug, Clone, Copy, PartialEq)]

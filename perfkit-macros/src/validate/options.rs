@@ -1,11 +1,15 @@
 //! The options' values: each `RawOption` becomes its field of the [`Spec`], converted, or an
 //! error on the value's span.
 
-use syn::{Expr, Lit, LitFloat, LitInt, LitStr, UnOp};
+use perfkit_grammar::{self as grammar, ValueError};
+use syn::{Expr, Lit, LitInt, LitStr, UnOp};
 
 use crate::model::{COMPLEXITY_HELP, Complexity, Spec, Stat, Throughput, TimeBudget};
 use crate::parse::{Args, Key, RawOption};
-use crate::units::{self, UnitError};
+
+/// The fewest sizes a growth class can be fitted to (`perfkit::complexity::fit` refuses fewer
+/// than three distinct sizes): two points fit every class equally well.
+const MIN_COMPLEXITY_SIZES: usize = 3;
 
 /// The options' values, converted; checks that need only the options (`complexity` needs
 /// `sizes`) happen here too.
@@ -44,6 +48,19 @@ pub(super) fn spec(args: &Args) -> syn::Result<Spec> {
             "`complexity` needs `sizes`: the input sizes to measure the growth over, like \
              `sizes = [1_000, 2_000, 4_000]`",
         ));
+    }
+    if spec.complexity.is_some() && spec.sizes.len() < MIN_COMPLEXITY_SIZES {
+        let option = args.options.iter().find(|option| option.key == Key::Sizes);
+        let count = spec.sizes.len();
+        let message = format!(
+            "`complexity` needs at least {MIN_COMPLEXITY_SIZES} sizes to fit a growth class, and \
+             `sizes` gives {count}: add more, like `sizes = [1_000, 2_000, 4_000]` or \
+             `sizes = \"1000..=64000 x2\"`"
+        );
+        return Err(match option {
+            Some(option) => syn::Error::new_spanned(&option.value, message),
+            None => syn::Error::new(proc_macro2::Span::call_site(), message),
+        });
     }
     Ok(spec)
 }
@@ -128,14 +145,16 @@ fn duration(option: &RawOption, what: &str, zero_allowed: bool) -> syn::Result<u
     let lit = string(option)?;
     let text = lit.value();
     let fail = |message: String| Err(syn::Error::new(lit.span(), message));
-    match units::duration_ns(&text) {
-        Err(UnitError::Malformed(message)) => fail(message),
-        Err(UnitError::Negative) if zero_allowed => fail(format!("{what} cannot be negative")),
-        Err(UnitError::Negative) => fail(format!(
+    match grammar::duration_ns(&text) {
+        Err(ValueError::Negative { .. }) if zero_allowed => {
+            fail(format!("{what} cannot be negative"))
+        }
+        Err(ValueError::Negative { .. }) => fail(format!(
             "{what} must be greater than zero; `{text:?}` is negative"
         )),
+        Err(error) => fail(error.to_string()),
         Ok(rounded) if rounded.value == 0 && !zero_allowed => {
-            if units::is_exact_zero(&text) {
+            if grammar::is_exact_zero(&text) {
                 fail(format!("{what} must be greater than zero"))
             } else {
                 fail(format!(
@@ -152,10 +171,10 @@ fn max_bytes(option: &RawOption) -> syn::Result<u64> {
     let negative = || syn::Error::new_spanned(&option.value, "`max_bytes` cannot be negative");
     match (literal(&option.value), negated(&option.value)) {
         (Some(Lit::Int(lit)), _) if integer_suffix(lit.suffix()) => lit.base10_parse(),
-        (Some(Lit::Str(lit)), _) => match units::bytes(&lit.value()) {
+        (Some(Lit::Str(lit)), _) => match grammar::bytes(&lit.value()) {
             Ok(bytes) => Ok(bytes),
-            Err(UnitError::Negative) => Err(negative()),
-            Err(UnitError::Malformed(message)) => Err(syn::Error::new(lit.span(), message)),
+            Err(ValueError::Negative { .. }) => Err(negative()),
+            Err(error) => Err(syn::Error::new(lit.span(), error.to_string())),
         },
         (_, Some(Lit::Int(_))) => Err(negative()),
         _ => Err(takes(option, "a size")),
@@ -164,38 +183,8 @@ fn max_bytes(option: &RawOption) -> syn::Result<u64> {
 
 fn throughput(option: &RawOption) -> syn::Result<Throughput> {
     let lit = string(option)?;
-    let text = lit.value();
-    let error = |message: String| syn::Error::new(lit.span(), message);
-    let Some((kind, amount)) = text.split_once(':') else {
-        return Err(error(format!(
-            "malformed throughput `{text:?}`: write it like \"bytes:4096\" or \"elements:1000\""
-        )));
-    };
-    let zero = || error("throughput must be greater than zero".to_owned());
-    let throughput = match kind.trim() {
-        "bytes" => match units::bytes(amount) {
-            Ok(0) | Err(UnitError::Negative) => return Err(zero()),
-            Ok(bytes) => Throughput::Bytes(bytes),
-            Err(UnitError::Malformed(message)) => return Err(error(message)),
-        },
-        "elements" => match units::integer(amount) {
-            Some(0) => return Err(zero()),
-            Some(elements) => Throughput::Elements(elements),
-            None if amount.trim().starts_with('-') => return Err(zero()),
-            None => {
-                return Err(error(format!(
-                    "malformed throughput `{text:?}`: the number of elements must be a whole \
-                     number, like \"elements:1000\""
-                )));
-            }
-        },
-        other => {
-            return Err(error(format!(
-                "unknown throughput kind `{other}` in `{text:?}`; expected `bytes` or `elements`"
-            )));
-        }
-    };
-    Ok(throughput)
+    grammar::throughput(&lit.value())
+        .map_err(|error| syn::Error::new(lit.span(), error.to_string()))
 }
 
 fn samples(option: &RawOption) -> syn::Result<u32> {
@@ -212,15 +201,38 @@ fn samples(option: &RawOption) -> syn::Result<u32> {
     })
 }
 
+/// The text of a number or string literal, for the grammar: `5`, `2.5` and `"5%"` alike, so the
+/// attribute reads a threshold or a level exactly as the environment and `perfkit.toml` do.
+/// `Err` when the value is a negated number (the grammar's range check then speaks), `None`
+/// when it is no literal of those kinds.
+fn number_text(option: &RawOption) -> Option<Result<(String, proc_macro2::Span), ()>> {
+    if let Some(Lit::Int(_) | Lit::Float(_)) = negated(&option.value) {
+        return Some(Err(()));
+    }
+    match literal(&option.value)? {
+        Lit::Str(lit) => Some(Ok((lit.value(), lit.span()))),
+        Lit::Int(lit) if lit.suffix().is_empty() => {
+            Some(Ok((lit.base10_digits().to_owned(), lit.span())))
+        }
+        Lit::Float(lit) if matches!(lit.suffix(), "" | "f64") => {
+            Some(Ok((lit.base10_digits().to_owned(), lit.span())))
+        }
+        _ => None,
+    }
+}
+
 fn regression(option: &RawOption) -> syn::Result<f64> {
-    let lit = string(option)?;
-    match units::percent(&lit.value()) {
-        Ok(fraction) if fraction > 0.0 => Ok(fraction),
-        Ok(_) | Err(UnitError::Negative) => Err(syn::Error::new(
-            lit.span(),
-            "`regression` must be greater than zero",
-        )),
-        Err(UnitError::Malformed(message)) => Err(syn::Error::new(lit.span(), message)),
+    let not_positive =
+        || syn::Error::new_spanned(&option.value, "`regression` must be greater than zero");
+    let (text, span) = match number_text(option) {
+        Some(Ok(found)) => found,
+        Some(Err(())) => return Err(not_positive()),
+        None => return Err(takes(option, "a percentage")),
+    };
+    match grammar::threshold(&text) {
+        Ok(fraction) => Ok(fraction),
+        Err(ValueError::ThresholdNotPositive) => Err(not_positive()),
+        Err(error) => Err(syn::Error::new(span, error.to_string())),
     }
 }
 
@@ -231,18 +243,15 @@ fn alpha(option: &RawOption) -> syn::Result<f64> {
             "`alpha` must be greater than 0 and at most 0.5",
         )
     };
-    if negated(&option.value).is_some() {
-        return Err(out_of_range());
-    }
-    let lit: &LitFloat = match literal(&option.value) {
-        Some(Lit::Float(lit)) if matches!(lit.suffix(), "" | "f64") => lit,
-        _ => return Err(takes(option, "a float")),
+    let (text, span) = match number_text(option) {
+        Some(Ok(found)) => found,
+        Some(Err(())) => return Err(out_of_range()),
+        None => return Err(takes(option, "a number")),
     };
-    let alpha: f64 = lit.base10_parse()?;
-    if alpha > 0.0 && alpha <= 0.5 {
-        Ok(alpha)
-    } else {
-        Err(out_of_range())
+    match grammar::alpha(&text) {
+        Ok(alpha) => Ok(alpha),
+        Err(ValueError::AlphaOutOfRange) => Err(out_of_range()),
+        Err(error) => Err(syn::Error::new(span, error.to_string())),
     }
 }
 
@@ -260,8 +269,8 @@ fn complexity(option: &RawOption) -> syn::Result<Complexity> {
 /// `[1_000, 2_000]` or `"1000..=64000 x2"`.
 fn sizes(option: &RawOption) -> syn::Result<Vec<u64>> {
     if let Some(Lit::Str(lit)) = literal(&option.value) {
-        return units::size_range(&lit.value())
-            .map_err(|message| syn::Error::new(lit.span(), message));
+        return grammar::size_range(&lit.value())
+            .map_err(|error| syn::Error::new(lit.span(), error.to_string()));
     }
     let Expr::Array(array) = ungroup(&option.value) else {
         return Err(syn::Error::new_spanned(
@@ -537,10 +546,6 @@ mod tests {
         assert_eq!(spec_of(quote!(regression = "2.5%")).regression, Some(0.025));
         assert_eq!(spec_of(quote!(regression = "150 %")).regression, Some(1.5));
         assert_eq!(
-            spec_error(quote!(regression = "5")),
-            "malformed percentage `\"5\"`: write it like \"5%\""
-        );
-        assert_eq!(
             spec_error(quote!(regression = "0%")),
             "`regression` must be greater than zero"
         );
@@ -549,8 +554,34 @@ mod tests {
             "`regression` must be greater than zero"
         );
         assert_eq!(
+            spec_error(quote!(regression = -5)),
+            "`regression` must be greater than zero"
+        );
+        assert_eq!(
+            spec_error(quote!(regression = "five%")),
+            "malformed threshold `five%`: write a percentage like 5% (a bare 5 means 5% too)"
+        );
+        assert_eq!(
+            spec_error(quote!(regression = five)),
+            "`regression` takes a percentage, like `regression = \"5%\"`"
+        );
+    }
+
+    /// Issue 11: the attribute required `%` while `PERFKIT_THRESHOLD=5` meant 5%; a bare
+    /// number now means a percentage in every source, and a bare fraction is refused in each.
+    #[test]
+    fn a_bare_number_is_a_percentage_as_in_the_environment() {
+        for bare in [
+            quote!(regression = 5),
+            quote!(regression = "5"),
+            quote!(regression = 5.0),
+        ] {
+            assert_eq!(spec_of(bare).regression, Some(0.05));
+        }
+        assert_eq!(
             spec_error(quote!(regression = 0.05)),
-            "`regression` takes a string, like `regression = \"5%\"`"
+            "threshold `0.05` is ambiguous: a number without `%` is a percentage, so write 5% \
+             if you mean 5 percent (a fraction of 0.05), or 0.05% if you mean 0.05 percent"
         );
     }
 
@@ -559,17 +590,19 @@ mod tests {
         assert_eq!(spec_of(quote!(alpha = 0.01)).alpha, Some(0.01));
         assert_eq!(spec_of(quote!(alpha = 0.5)).alpha, Some(0.5));
         assert_eq!(spec_of(quote!(alpha = 0.05f64)).alpha, Some(0.05));
+        assert_eq!(spec_of(quote!(alpha = "0.01")).alpha, Some(0.01));
         let out_of_range = "`alpha` must be greater than 0 and at most 0.5";
         assert_eq!(spec_error(quote!(alpha = 0.0)), out_of_range);
         assert_eq!(spec_error(quote!(alpha = 0.7)), out_of_range);
         assert_eq!(spec_error(quote!(alpha = -0.01)), out_of_range);
+        assert_eq!(spec_error(quote!(alpha = 1)), out_of_range);
         assert_eq!(
-            spec_error(quote!(alpha = 1)),
-            "`alpha` takes a float, like `alpha = 0.01`"
+            spec_error(quote!(alpha = "1%")),
+            "malformed significance level `1%`: write a number like 0.01"
         );
         assert_eq!(
-            spec_error(quote!(alpha = "0.01")),
-            "`alpha` takes a float, like `alpha = 0.01`"
+            spec_error(quote!(alpha = 0.01f32)),
+            "`alpha` takes a number, like `alpha = 0.01`"
         );
     }
 
@@ -597,6 +630,26 @@ mod tests {
             spec_error(quote!(complexity = "O(n)")),
             "`complexity` needs `sizes`: the input sizes to measure the growth over, like \
              `sizes = [1_000, 2_000, 4_000]`"
+        );
+    }
+
+    /// Issue 11: two sizes with `complexity` compiled and failed at run time.
+    #[test]
+    fn complexity_needs_three_sizes() {
+        let message = "`complexity` needs at least 3 sizes to fit a growth class, and `sizes` \
+                       gives 2: add more, like `sizes = [1_000, 2_000, 4_000]` or \
+                       `sizes = \"1000..=64000 x2\"`";
+        assert_eq!(
+            spec_error(quote!(complexity = "O(n)", sizes = [1_000, 2_000])),
+            message
+        );
+        assert_eq!(
+            spec_error(quote!(sizes = "10..=20 x2", complexity = "O(n)")),
+            message
+        );
+        assert_eq!(
+            spec_of(quote!(complexity = "O(n)", sizes = [1, 2, 3])).sizes,
+            [1, 2, 3]
         );
     }
 

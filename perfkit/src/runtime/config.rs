@@ -11,14 +11,48 @@
 //! threshold = "5%"             # smallest change called a regression (PERFKIT_THRESHOLD)
 //! fail_on_regression = false   # fail every perf test on a confirmed regression (PERFKIT_GATE=1)
 //! ```
+//!
+//! Values are read by `perfkit-grammar`, as the environment's and the attribute's are:
+//! `threshold = 5`, `threshold = "5%"` and `PERFKIT_THRESHOLD=5` all mean 5%, and a number
+//! without `%` below 1 (`threshold = 0.05`) is refused as ambiguous.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueError};
 use serde::Deserialize;
 
-/// The contents of `perfkit.toml`; every key optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Why `perfkit.toml` or an environment variable could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A value perfkit does not understand, named with where it came from.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    /// `perfkit.toml` exists but cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `perfkit.toml` is not TOML, or has a key perfkit does not know.
+    #[error(
+        "{} is not a valid perfkit configuration: {source}\nvalid keys: db, baseline, testbed, \
+         record, mode, alpha, threshold, fail_on_regression",
+        path.display()
+    )]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser said.
+        #[source]
+        source: toml::de::Error,
+    },
+}
+
+/// The contents of `perfkit.toml`, every key optional and every value already checked.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     /// `PERFKIT_DB`.
     pub db: Option<String>,
@@ -29,76 +63,109 @@ pub struct Config {
     /// `PERFKIT_RECORD` as a boolean.
     pub record: Option<bool>,
     /// `PERFKIT`: full, quick or off.
-    pub mode: Option<String>,
+    pub mode: Option<ModeSetting>,
     /// `PERFKIT_ALPHA`.
     pub alpha: Option<f64>,
-    /// `PERFKIT_THRESHOLD`: `"5%"` or `0.05`.
-    pub threshold: Option<Threshold>,
+    /// `PERFKIT_THRESHOLD`, as a fraction (5% is 0.05).
+    pub threshold: Option<f64>,
     /// `PERFKIT_GATE=1`.
     pub fail_on_regression: Option<bool>,
 }
 
-/// A threshold written as a percentage string (`"5%"`) or a fraction (`0.05`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// The file as TOML has it, before the grammar reads its values.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    db: Option<String>,
+    baseline: Option<String>,
+    testbed: Option<String>,
+    record: Option<bool>,
+    mode: Option<String>,
+    alpha: Option<Number>,
+    threshold: Option<Number>,
+    fail_on_regression: Option<bool>,
+}
+
+/// A value that may be written as a TOML number or string (`threshold = 5`, `"5%"`).
+#[derive(Debug, Deserialize)]
 #[serde(untagged)]
-pub enum Threshold {
-    /// `0.05`
-    Fraction(f64),
-    /// `"5%"`
-    Percent(String),
+enum Number {
+    Integer(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Number {
+    /// The text the grammar reads (Rust prints floats without exponents: 1e-3 is "0.001").
+    fn text(&self) -> String {
+        match self {
+            Number::Integer(i) => i.to_string(),
+            Number::Float(f) => f.to_string(),
+            Number::Text(s) => s.clone(),
+        }
+    }
+
+    /// The value as written in the file, for messages.
+    fn written(&self) -> String {
+        match self {
+            Number::Text(s) => format!("{s:?}"),
+            _ => self.text(),
+        }
+    }
 }
 
 impl Config {
     /// Reads `<root>/perfkit.toml`; a missing file is an empty config.
-    pub fn load(root: &Path) -> Result<Config, String> {
+    pub fn load(root: &Path) -> Result<Config, SettingsError> {
         let path = root.join("perfkit.toml");
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(source) => Err(SettingsError::Unreadable { path, source }),
         }
     }
 
-    fn parse(text: &str, path: &Path) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| {
-            format!(
-                "{} is not a valid perfkit configuration: {e}\nvalid keys: db, baseline, \
-                 testbed, record, mode, alpha, threshold, fail_on_regression",
-                path.display()
-            )
+    /// Reads the text of the file at `path`.
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<Config, SettingsError> {
+        let file: File = toml::from_str(text).map_err(|source| SettingsError::Malformed {
+            path: path.to_owned(),
+            source,
+        })?;
+        let read = |key: &'static str,
+                    value: Option<Number>,
+                    parse: fn(&str) -> Result<f64, ValueError>| {
+            value
+                .map(|value| {
+                    let origin = Origin::File {
+                        key,
+                        path: path.to_owned(),
+                    };
+                    SettingError::new(origin, &value.text(), parse)
+                        .map_err(|e| e.written(value.written()))
+                })
+                .transpose()
+        };
+        let mode = file
+            .mode
+            .map(|mode| {
+                let origin = Origin::File {
+                    key: "mode",
+                    path: path.to_owned(),
+                };
+                SettingError::new(origin, &mode, grammar::mode)
+                    .map_err(|e| e.written(format!("{mode:?}")))
+            })
+            .transpose()?;
+        Ok(Config {
+            db: file.db,
+            baseline: file.baseline,
+            testbed: file.testbed,
+            record: file.record,
+            mode,
+            alpha: read("alpha", file.alpha, grammar::alpha)?,
+            threshold: read("threshold", file.threshold, grammar::threshold)?,
+            fail_on_regression: file.fail_on_regression,
         })
-    }
-}
-
-/// Reads a threshold: `"5%"`, `"5"` (percent) or a fraction such as `0.05`, which must be
-/// positive. `what` names its source in the error.
-pub fn parse_threshold(value: &Threshold, what: &str) -> Result<f64, String> {
-    let fraction = match value {
-        Threshold::Fraction(f) => Some(*f),
-        Threshold::Percent(s) => s
-            .trim()
-            .trim_end_matches('%')
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .map(|p| p / 100.0),
-    };
-    match fraction {
-        Some(f) if f.is_finite() && f > 0.0 => Ok(f),
-        _ => Err(format!(
-            "{what} must be a positive percentage such as \"5%\" (got {value:?})"
-        )),
-    }
-}
-
-/// Reads a significance level in (0, 0.5]. `what` names its source in the error.
-pub fn check_alpha(alpha: f64, what: &str) -> Result<f64, String> {
-    if alpha > 0.0 && alpha <= 0.5 {
-        Ok(alpha)
-    } else {
-        Err(format!(
-            "{what} must be greater than 0 and at most 0.5 (got {alpha})"
-        ))
     }
 }
 
@@ -106,42 +173,81 @@ pub fn check_alpha(alpha: f64, what: &str) -> Result<f64, String> {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Result<Config, SettingsError> {
+        Config::parse(text, Path::new("/ws/perfkit.toml"))
+    }
+
     #[test]
     fn every_key_parses() {
-        let c = Config::parse(
+        let c = parse(
             "db = \"h.db\"\nbaseline = \"main\"\ntestbed = \"ci\"\nrecord = false\n\
              mode = \"quick\"\nalpha = 0.05\nthreshold = \"2.5%\"\nfail_on_regression = true\n",
-            Path::new("perfkit.toml"),
         )
         .unwrap();
         assert_eq!(c.db.as_deref(), Some("h.db"));
         assert_eq!(c.record, Some(false));
+        assert_eq!(c.mode, Some(ModeSetting::Quick));
+        assert_eq!(c.alpha, Some(0.05));
+        assert_eq!(c.threshold, Some(0.025));
         assert_eq!(c.fail_on_regression, Some(true));
-        assert_eq!(
-            parse_threshold(c.threshold.as_ref().unwrap(), "t"),
-            Ok(0.025)
-        );
     }
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = Config::parse("treshold = 0.1", Path::new("/ws/perfkit.toml")).unwrap_err();
+        let err = parse("treshold = 0.1").unwrap_err().to_string();
         assert!(
             err.contains("/ws/perfkit.toml") && err.contains("treshold"),
             "{err}"
         );
     }
 
+    /// Issue 11: `threshold = 5` meant 500% here (the gate was off) and `"0.05"` meant 0.05%.
     #[test]
-    fn thresholds_and_alphas_are_checked() {
-        assert_eq!(parse_threshold(&Threshold::Fraction(0.05), "t"), Ok(0.05));
+    fn a_threshold_reads_as_in_the_environment() {
+        for (text, fraction) in [
+            ("threshold = 5", 0.05),
+            ("threshold = 5.0", 0.05),
+            ("threshold = \"5\"", 0.05),
+            ("threshold = \"5%\"", 0.05),
+            ("threshold = \"0.5%\"", 0.005),
+            ("threshold = 150", 1.5),
+        ] {
+            assert_eq!(parse(text).unwrap().threshold, Some(fraction), "{text}");
+        }
         assert_eq!(
-            parse_threshold(&Threshold::Percent("10 %".into()), "t"),
-            Ok(0.1)
+            parse("threshold = 0.05").unwrap_err().to_string(),
+            "`threshold = 0.05` in /ws/perfkit.toml: threshold `0.05` is ambiguous: a number \
+             without `%` is a percentage, so write 5% if you mean 5 percent (a fraction of \
+             0.05), or 0.05% if you mean 0.05 percent"
         );
-        assert!(parse_threshold(&Threshold::Percent("-5%".into()), "t").is_err());
-        assert!(parse_threshold(&Threshold::Percent("five".into()), "t").is_err());
-        assert!(check_alpha(0.0, "a").is_err() && check_alpha(0.6, "a").is_err());
-        assert_eq!(check_alpha(0.01, "a"), Ok(0.01));
+        assert_eq!(
+            parse("threshold = \"0.05\"").unwrap_err().to_string(),
+            "`threshold = \"0.05\"` in /ws/perfkit.toml: threshold `0.05` is ambiguous: a \
+             number without `%` is a percentage, so write 5% if you mean 5 percent (a fraction \
+             of 0.05), or 0.05% if you mean 0.05 percent"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_the_file_without_debug_text() {
+        let err = parse("threshold = \"abc\"").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "`threshold = \"abc\"` in /ws/perfkit.toml: malformed threshold `abc`: write a \
+             percentage like 5% (a bare 5 means 5% too)"
+        );
+        assert!(!err.contains("Percent("), "{err}");
+        assert_eq!(
+            parse("mode = \"fast\"").unwrap_err().to_string(),
+            "`mode = \"fast\"` in /ws/perfkit.toml: unknown mode `fast`; expected full (the \
+             default), quick or off"
+        );
+        assert_eq!(
+            parse("alpha = 0.9").unwrap_err().to_string(),
+            "`alpha = 0.9` in /ws/perfkit.toml: alpha must be greater than 0 and at most 0.5, \
+             like 0.01"
+        );
+        assert!(parse("threshold = -5").is_err());
+        assert!(parse("alpha = \"0.01\"").is_ok());
     }
 }

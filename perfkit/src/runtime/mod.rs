@@ -2,6 +2,7 @@
 
 mod config;
 mod history;
+mod registry;
 mod settings;
 mod verdicts;
 
@@ -9,6 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use config::SettingsError;
 pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
 
@@ -55,8 +57,17 @@ pub struct Outcome {
     pub failure: Option<String>,
 }
 
-/// Runs one perf test to completion; panics (failing the test) when a budget is broken.
+/// Runs one perf test to completion; panics (failing the test) when a budget is broken, when
+/// another test in this process has its name, or when the settings cannot be read.
+///
+/// `#[track_caller]`: the panic points at the user's test (the generated call sits on the
+/// `#[perf_test]` line), not at this file. Every panic here must stay in this function's own
+/// body or in `#[track_caller]` functions: a closure would lose the caller's location.
+#[track_caller]
 pub fn run(spec: &Spec, routine: Routine) {
+    if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
+        panic!("{e}");
+    }
     let spec = &Spec {
         manifest_dir: manifest_dir_at_run_time(spec.manifest_dir),
         ..*spec

@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueError};
 use perfkit_store::DbLocation;
 
-use super::config::{Config, Threshold, check_alpha, parse_threshold};
+use super::config::{Config, SettingsError};
 use crate::compare::VerdictRule;
 use crate::measure::Mode;
 
@@ -69,7 +70,7 @@ impl Settings {
     }
 
     /// Reads the environment and `perfkit.toml` for a test whose crate is in `manifest_dir`.
-    pub fn from_env(manifest_dir: &Path) -> Result<Settings, String> {
+    pub fn from_env(manifest_dir: &Path) -> Result<Settings, SettingsError> {
         let config = Config::load(&perfkit_store::workspace_root(manifest_dir))?;
         Settings::resolve(&|name| std::env::var(name).ok(), &config, manifest_dir)
     }
@@ -79,10 +80,10 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
         config: &Config,
         manifest_dir: &Path,
-    ) -> Result<Settings, String> {
+    ) -> Result<Settings, SettingsError> {
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        let mode = var("PERFKIT").or_else(|| config.mode.clone());
-        let (mode, smoke_reason) = mode_for(mode.as_deref(), cfg!(debug_assertions))?;
+        let mode = read(&var, "PERFKIT", grammar::mode)?.or(config.mode);
+        let (mode, smoke_reason) = mode_for(mode, cfg!(debug_assertions));
 
         let db_setting = var("PERFKIT_DB").or_else(|| config.db.clone());
         let db = DbLocation::from_setting(db_setting.as_deref(), manifest_dir);
@@ -97,10 +98,9 @@ impl Settings {
             base: var("PERFKIT_BASELINE").or_else(|| config.baseline.clone()),
             testbed: var("PERFKIT_TESTBED").or_else(|| config.testbed.clone()),
         };
-        let record = match var("PERFKIT_RECORD") {
-            Some(v) => flag(&v, "PERFKIT_RECORD")?,
-            None => config.record.unwrap_or(true),
-        };
+        let record = read(&var, "PERFKIT_RECORD", grammar::flag)?
+            .or(config.record)
+            .unwrap_or(true);
         let history = if record {
             History::Record(store)
         } else {
@@ -108,24 +108,16 @@ impl Settings {
         };
 
         let mut rule = VerdictRule::default();
-        if let Some(a) = var("PERFKIT_ALPHA") {
-            let a: f64 = a
-                .trim()
-                .parse()
-                .map_err(|_| format!("PERFKIT_ALPHA must be a number such as 0.01 (got {a:?})"))?;
-            rule.alpha = check_alpha(a, "PERFKIT_ALPHA")?;
-        } else if let Some(a) = config.alpha {
-            rule.alpha = check_alpha(a, "alpha in perfkit.toml")?;
+        if let Some(alpha) = read(&var, "PERFKIT_ALPHA", grammar::alpha)?.or(config.alpha) {
+            rule.alpha = alpha;
         }
-        if let Some(t) = var("PERFKIT_THRESHOLD") {
-            rule.threshold = parse_threshold(&Threshold::Percent(t), "PERFKIT_THRESHOLD")?;
-        } else if let Some(t) = &config.threshold {
-            rule.threshold = parse_threshold(t, "threshold in perfkit.toml")?;
+        let threshold = read(&var, "PERFKIT_THRESHOLD", grammar::threshold)?;
+        if let Some(threshold) = threshold.or(config.threshold) {
+            rule.threshold = threshold;
         }
-        let gate = match var("PERFKIT_GATE") {
-            Some(v) => flag(&v, "PERFKIT_GATE")?,
-            None => config.fail_on_regression.unwrap_or(false),
-        };
+        let gate = read(&var, "PERFKIT_GATE", grammar::flag)?
+            .or(config.fail_on_regression)
+            .unwrap_or(false);
         Ok(Settings {
             mode,
             smoke_reason,
@@ -137,36 +129,31 @@ impl Settings {
     }
 }
 
-fn flag(value: &str, name: &str) -> Result<bool, String> {
-    match value.trim() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        other => Err(format!(
-            "{name}={other:?} is not understood; use {name}=1 or {name}=0"
-        )),
-    }
+/// The environment variable `name` read by `parse`; `None` when it is unset or blank.
+fn read<T>(
+    var: &dyn Fn(&str) -> Option<String>,
+    name: &'static str,
+    parse: fn(&str) -> Result<T, ValueError>,
+) -> Result<Option<T>, SettingError> {
+    var(name)
+        .map(|value| SettingError::new(Origin::Env(name), &value, parse))
+        .transpose()
 }
 
-/// The mode for a `PERFKIT` value in a debug or optimised build.
-fn mode_for(perfkit: Option<&str>, debug: bool) -> Result<(Mode, &'static str), String> {
-    let asked = match perfkit.map(str::trim) {
-        None | Some("") | Some("full") => Mode::Full,
-        Some("quick") => Mode::Quick,
-        Some("off") => return Ok((Mode::Smoke, "PERFKIT=off: timing skipped")),
-        Some(other) => {
-            return Err(format!(
-                "PERFKIT={other:?} is not a mode perfkit knows; use PERFKIT=full (the default), \
-                 PERFKIT=quick or PERFKIT=off"
-            ));
-        }
+/// The mode for a `PERFKIT` setting in a debug or optimised build.
+fn mode_for(asked: Option<ModeSetting>, debug: bool) -> (Mode, &'static str) {
+    let asked = match asked {
+        None | Some(ModeSetting::Full) => Mode::Full,
+        Some(ModeSetting::Quick) => Mode::Quick,
+        Some(ModeSetting::Off) => return (Mode::Smoke, "PERFKIT=off: timing skipped"),
     };
     if debug {
-        Ok((
+        (
             Mode::Smoke,
             "debug build: timing skipped; run with --release",
-        ))
+        )
     } else {
-        Ok((asked, ""))
+        (asked, "")
     }
 }
 
@@ -174,7 +161,7 @@ fn mode_for(perfkit: Option<&str>, debug: bool) -> Result<(Mode, &'static str), 
 mod tests {
     use super::*;
 
-    fn resolve(vars: &[(&str, &str)], config: &Config) -> Result<Settings, String> {
+    fn resolve(vars: &[(&str, &str)], config: &Config) -> Result<Settings, SettingsError> {
         let vars: Vec<(String, String)> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -183,23 +170,26 @@ mod tests {
         Settings::resolve(&env, config, Path::new("/nonexistent/ws/member"))
     }
 
+    fn error(vars: &[(&str, &str)], config: &Config) -> String {
+        resolve(vars, config).unwrap_err().to_string()
+    }
+
     #[test]
     fn modes() {
-        assert_eq!(mode_for(None, false).unwrap().0, Mode::Full);
-        assert_eq!(mode_for(Some("quick"), false).unwrap().0, Mode::Quick);
-        assert_eq!(mode_for(Some("off"), false).unwrap().0, Mode::Smoke);
-        assert_eq!(mode_for(Some("quick"), true).unwrap().0, Mode::Smoke);
-        let (mode, why) = mode_for(None, true).unwrap();
+        assert_eq!(mode_for(None, false).0, Mode::Full);
+        assert_eq!(mode_for(Some(ModeSetting::Quick), false).0, Mode::Quick);
+        assert_eq!(mode_for(Some(ModeSetting::Off), false).0, Mode::Smoke);
+        assert_eq!(mode_for(Some(ModeSetting::Quick), true).0, Mode::Smoke);
+        let (mode, why) = mode_for(None, true);
         assert_eq!(mode, Mode::Smoke);
         assert!(why.contains("--release"));
     }
 
     #[test]
-    fn unknown_mode_is_an_error_that_lists_the_choices() {
-        let err = mode_for(Some("fast"), false).unwrap_err();
-        assert!(
-            err.contains("\"fast\"") && err.contains("PERFKIT=quick"),
-            "{err}"
+    fn an_unknown_mode_names_the_variable_and_lists_the_choices() {
+        assert_eq!(
+            error(&[("PERFKIT", "fast")], &Config::default()),
+            "PERFKIT=\"fast\": unknown mode `fast`; expected full (the default), quick or off"
         );
     }
 
@@ -225,7 +215,7 @@ mod tests {
     fn the_environment_wins_over_the_file() {
         let config = Config {
             alpha: Some(0.05),
-            threshold: Some(Threshold::Fraction(0.1)),
+            threshold: Some(0.1),
             fail_on_regression: Some(true),
             record: Some(true),
             testbed: Some("from-file".into()),
@@ -254,17 +244,44 @@ mod tests {
         assert_eq!(store.testbed.as_deref(), Some("from-env"));
     }
 
+    /// Issue 11: the same threshold text means the same in the environment and the file.
+    #[test]
+    fn the_environment_and_the_file_read_a_threshold_alike() {
+        let path = Path::new("/ws/perfkit.toml");
+        for (env, toml) in [
+            ("5", "threshold = 5"),
+            ("5%", "threshold = \"5%\""),
+            ("2.5", "threshold = 2.5"),
+            ("0.5%", "threshold = \"0.5%\""),
+        ] {
+            let from_env = resolve(&[("PERFKIT_THRESHOLD", env)], &Config::default()).unwrap();
+            let from_file = resolve(&[], &Config::parse(toml, path).unwrap()).unwrap();
+            assert_eq!(
+                from_env.rule.threshold, from_file.rule.threshold,
+                "{env} / {toml}"
+            );
+        }
+        let from_env = error(&[("PERFKIT_THRESHOLD", "0.05")], &Config::default());
+        assert!(from_env.starts_with("PERFKIT_THRESHOLD=\"0.05\": threshold `0.05` is ambiguous"));
+        assert!(Config::parse("threshold = 0.05", path).is_err());
+    }
+
     #[test]
     fn bad_values_name_their_source() {
-        let err = resolve(&[("PERFKIT_RECORD", "maybe")], &Config::default()).unwrap_err();
-        assert!(err.contains("PERFKIT_RECORD=\"maybe\""), "{err}");
-        let err = resolve(&[("PERFKIT_ALPHA", "0.9")], &Config::default()).unwrap_err();
-        assert!(err.contains("PERFKIT_ALPHA"), "{err}");
-        let config = Config {
-            threshold: Some(Threshold::Percent("lots".into())),
-            ..Config::default()
-        };
-        let err = resolve(&[], &config).unwrap_err();
-        assert!(err.contains("threshold in perfkit.toml"), "{err}");
+        assert_eq!(
+            error(&[("PERFKIT_RECORD", "maybe")], &Config::default()),
+            "PERFKIT_RECORD=\"maybe\": `maybe` is neither on nor off; use 1 or 0 (or \
+             true/false, yes/no, on/off)"
+        );
+        assert_eq!(
+            error(&[("PERFKIT_ALPHA", "0.9")], &Config::default()),
+            "PERFKIT_ALPHA=\"0.9\": alpha must be greater than 0 and at most 0.5, like 0.01"
+        );
+        let err = error(&[("PERFKIT_THRESHOLD", "lots")], &Config::default());
+        assert_eq!(
+            err,
+            "PERFKIT_THRESHOLD=\"lots\": malformed threshold `lots`: write a percentage like \
+             5% (a bare 5 means 5% too)"
+        );
     }
 }

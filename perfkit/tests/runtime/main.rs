@@ -7,6 +7,7 @@ mod growth;
 mod history;
 mod lock;
 mod read_only;
+mod registration;
 mod smoke;
 
 #[global_allocator]

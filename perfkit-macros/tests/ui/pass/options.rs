@@ -44,22 +44,22 @@ fn quadratic(b: &mut perfkit::Bencher, n: usize) {
     b.iter(|| n);
 }
 
-#[perf_test(complexity = "O(1)", sizes = [1, 10])]
+#[perf_test(complexity = "O(1)", sizes = [1, 10, 100])]
 fn constant(b: &mut perfkit::Bencher, n: usize) {
     b.iter(|| n);
 }
 
-#[perf_test(complexity = "O(log n)", sizes = [1, 10])]
+#[perf_test(complexity = "O(log n)", sizes = [1, 10, 100])]
 fn logarithmic(b: &mut perfkit::Bencher, n: usize) {
     b.iter(|| n);
 }
 
-#[perf_test(complexity = "O(n^3)", sizes = [1, 10])]
+#[perf_test(complexity = "O(n^3)", sizes = [1, 10, 100])]
 fn cubic(b: &mut perfkit::Bencher, n: usize) {
     b.iter(|| n);
 }
 
-#[perf_test(complexity = "O(2ⁿ)", sizes = [1, 10])]
+#[perf_test(complexity = "O(2ⁿ)", sizes = [1, 10, 100])]
 fn exponential(b: &mut perfkit::Bencher, n: usize) {
     b.iter(|| n);
 }
