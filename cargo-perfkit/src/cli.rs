@@ -210,10 +210,10 @@ pub struct AbArgs {
     #[arg(long, value_name = "N", conflicts_with = "time",
           value_parser = clap::value_parser!(u32).range(3..=1000))]
     pub rounds: Option<u32>,
-    /// A wall-time budget for the rounds (e.g. 90s, 2m): the first round is timed and the
-    /// rounds that fit are run (at least 3).
-    #[arg(long, value_name = "DUR")]
-    pub time: Option<String>,
+    /// A wall-time budget for the rounds (e.g. 90s): the first round is timed and the rounds
+    /// that fit are run (at least 3).
+    #[arg(long, value_name = "DUR", value_parser = crate::ab::schedule::time_budget)]
+    pub time: Option<std::time::Duration>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use crate::error::CliError;
-
 /// Rounds without `--rounds` or `--time`: about 30 s for a six-benchmark suite with the quick
 /// plan, and enough for the paired test (9 degrees of freedom) to see a few percent.
 pub const DEFAULT_ROUNDS: u32 = 10;
@@ -22,24 +20,12 @@ pub fn rounds_that_fit(budget: Duration, first: Duration) -> u32 {
     (fit.min(f64::from(MAX_ROUNDS)) as u32).max(MIN_ROUNDS)
 }
 
-/// `90s`, `2m`, `1.5m`, `500ms`: a number and a unit (ms, s, m or min).
-pub fn parse_duration(text: &str) -> Result<Duration, CliError> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let scale = match unit.trim() {
-        "ms" => 1e-3,
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        _ => f64::NAN,
-    };
-    match number.parse::<f64>() {
-        Ok(n) if n > 0.0 && (n * scale).is_finite() => Ok(Duration::from_secs_f64(n * scale)),
-        _ => Err(CliError::usage(format!(
-            "--time {text}: give a duration with a unit, e.g. --time 90s or --time 2m"
-        ))),
+/// `--time`: a duration in the settings' grammar (`90s`, `1.5 s`, `500ms`), not zero.
+pub fn time_budget(text: &str) -> Result<Duration, String> {
+    match perfkit::grammar::duration_ns(text) {
+        Ok(ns) if ns.value > 0 => Ok(Duration::from_nanos(ns.value)),
+        Ok(_) => Err("a time budget must be more than zero, e.g. --time 90s".to_owned()),
+        Err(e) => Err(format!("{e}; e.g. --time 90s")),
     }
 }
 
@@ -48,13 +34,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_need_a_unit() {
-        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration(" 1.5m ").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+    fn budgets_are_durations_in_the_settings_grammar() {
+        assert_eq!(time_budget("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(time_budget("1.5 s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(time_budget("500ms"), Ok(Duration::from_millis(500)));
         for bad in ["90", "s", "-1s", "2h", "0s"] {
-            let err = parse_duration(bad).unwrap_err();
-            assert!(err.message.contains("--time 90s"), "{bad}: {err}");
+            let err = time_budget(bad).unwrap_err();
+            assert!(err.contains("--time 90s"), "{bad}: {err}");
         }
     }
 

@@ -20,7 +20,7 @@ use crate::ab::build::{TestArgs, TestBinary, build};
 use crate::ab::checkout::{CargoWorkspace, Checkout, lock_slots, working_tree, worktree};
 use crate::ab::paired::{judge_paired, pair, rows};
 use crate::ab::rounds::{Recorded, Rounds, RunPlan, SideRunner, Which, order, seconds};
-use crate::ab::schedule::{DEFAULT_ROUNDS, parse_duration, rounds_that_fit};
+use crate::ab::schedule::{DEFAULT_ROUNDS, rounds_that_fit};
 use crate::cli::{AbArgs, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
@@ -32,7 +32,7 @@ use crate::workspace::Workspace;
 pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let (rule, fdr) = ws.rule(&args.rule)?;
-    let budget = args.time.as_deref().map(parse_duration).transpose()?;
+    let budget = args.time;
     let git = ws.git();
     let Some(repo) = git.repo_dir().map(canonical) else {
         return Err(CliError::usage(format!(
@@ -166,9 +166,9 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
                 total = rounds_that_fit(budget, started.elapsed());
                 writeln!(
                     ctx.stderr,
-                    "round 1 took {}: {total} rounds fit --time {}",
+                    "round 1 took {}: {total} rounds fit the {} budget",
                     seconds(started.elapsed()),
-                    args.time.as_deref().unwrap_or_default()
+                    seconds(budget)
                 )?;
             }
         }
