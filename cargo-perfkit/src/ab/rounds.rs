@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use perfkit_store::{HistoryPoint, SeriesKey, Store, Timestamp};
+use perfkit_store::{DEFAULT_METRIC, HistoryPoint, SeriesKey, Store, Timestamp};
 
 use super::build::TestBinary;
 use crate::context::Context;
@@ -161,7 +161,7 @@ pub fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-/// The results at `sha` that processes started since `start` recorded, on every testbed
+/// The results (time) at `sha` that processes started since `start` recorded, on every testbed
 /// that recorded since then.
 fn recorded_since(
     store: &Store,
@@ -173,7 +173,7 @@ fn recorded_since(
         if t.last_run.is_some_and(|l| l >= start) {
             points.extend(
                 store
-                    .results_at(sha, &t.testbed)?
+                    .results_at(sha, &t.testbed, DEFAULT_METRIC)?
                     .into_iter()
                     .filter(|p| p.started_at >= start),
             );

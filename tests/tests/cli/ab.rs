@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use perfkit_store::{Store, Testbed};
+use perfkit_store::{DEFAULT_METRIC, Store, Testbed};
 
 use crate::fixture::{Outcome, SCENARIO};
 
@@ -28,7 +28,7 @@ fn runs_at(store: &Store, sha: &str) -> usize {
         .collect();
     let mut runs: Vec<_> = testbeds
         .iter()
-        .flat_map(|t| store.results_at(sha, t).unwrap())
+        .flat_map(|t| store.results_at(sha, t, DEFAULT_METRIC).unwrap())
         .map(|p| p.run)
         .collect();
     runs.sort();
