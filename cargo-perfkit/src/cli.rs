@@ -115,7 +115,8 @@ pub struct RunArgs {
     /// Test all packages in the workspace (passed to cargo test).
     #[arg(long)]
     pub workspace: bool,
-    /// Run the tests this many times, in separate processes, and pool the results.
+    /// Run the tests this many times, in separate processes: each is one run of the commit
+    /// (replicates, which give the judge its noise floor).
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rounds: u32,
     /// Compare with the merge-base with this revision (like PERFKIT_BASELINE).

@@ -9,7 +9,8 @@
 //! baseline.
 //!
 //! It is not the measurement, the statistics or the store: those are `perfkit` and
-//! `perfkit-store`, and the verdicts here are theirs (log-scale Welch, Benjamini-Hochberg).
+//! `perfkit-store`: the baseline is the store's one rule and every verdict is perfkit's one judge
+//! (`perfkit::compare::judge`, through `perfkit::sides`), exactly as the perf tests decide.
 //!
 //! Output is a table for people, `--format markdown` for pull requests and GitHub's step
 //! summary, and `--format json` for machines, with the versioned schema documented in
@@ -33,8 +34,7 @@ mod context;
 mod criterion;
 mod error;
 pub mod exit;
-mod judge;
-mod pool;
+mod judging;
 mod render;
 mod workspace;
 

@@ -4,18 +4,19 @@
 //! history across CI machines) is one more implementation, and callers of
 //! [`Store`](crate::Store) do not change. Baseline *selection* stays above it, in
 //! [`Store::baseline`](crate::Store::baseline): a backend only answers "which of these commits
-//! have results?" and "what are the results at this commit?", so every backend applies the same
+//! have results?" and "what are the runs at these commits?", so every backend applies the same
 //! rule.
 
 use std::num::NonZeroUsize;
 
-use crate::baseline::{Baseline, BaselineQuery};
+use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
+use crate::runs::CommitRuns;
 use crate::testbed::Testbed;
 
 /// What recording imported results did: the new run's ids (`None` when nothing was new) and
@@ -66,19 +67,21 @@ pub(crate) trait Backend: Send {
     /// Every result at one commit on one testbed, by benchmark name, size, then run.
     fn results_at(&self, sha: &str, testbed: &Testbed) -> Result<Vec<HistoryPoint>, StoreError>;
 
-    /// The position in `shas` of the first commit holding clean results that `query` accepts.
-    fn first_with_results(
+    /// The positions in `shas`, ascending, of the commits holding clean results that `query`
+    /// accepts.
+    fn with_results(
         &self,
         query: &BaselineQuery<'_>,
         shas: &[String],
-    ) -> Result<Option<usize>, StoreError>;
+    ) -> Result<Vec<usize>, StoreError>;
 
-    /// The pooled clean results at `sha` that `query` accepts; `None` if there are none.
-    fn baseline_at(
+    /// The clean runs that `query` accepts at each of `shas` that has some, in the order of
+    /// `shas`.
+    fn runs_at(
         &self,
         query: &BaselineQuery<'_>,
-        sha: &str,
-    ) -> Result<Option<Baseline>, StoreError>;
+        shas: &[String],
+    ) -> Result<Vec<CommitRuns>, StoreError>;
 
     /// Deletes old runs by the rule in [`crate::gc`], in one transaction; with `dry_run`,
     /// only reports what it would delete. After a prune that deleted anything, compacts the

@@ -3,8 +3,10 @@
 //! This crate holds the record model ([`Commit`], [`Testbed`], [`Run`], [`Record`]), the git
 //! keying that says which commit a run measured ([`GitContext`]), and the store that keeps the
 //! results ([`Store`], SQLite by default at `<workspace root>/.perfkit/history.db`). It answers
-//! the questions that history exists for: which [`Baseline`] a run compares against, and how a
-//! benchmark moved along the first-parent history of a branch.
+//! the questions that history exists for: which baseline a run compares against (the one rule,
+//! [`candidates`]), the runs of a commit kept apart ([`CommitRuns`]), a series' recent history
+//! (the noise the judge needs), and how a benchmark moved along the first-parent history of a
+//! branch.
 //!
 //! It is not the measurement or the statistics (that is `perfkit`), and it prints nothing: the
 //! runtime and `cargo perfkit` decide what to say. It depends on no other perfkit crate.
@@ -25,7 +27,7 @@
 //! // The baseline first, so this run's own results can never be their own baseline.
 //! let query = BaselineQuery::new(&testbed).benchmark("search_is_fast");
 //! let base_rev = std::env::var("PERFKIT_BASELINE").ok();
-//! let baseline = store.baseline_for(&git, base_rev.as_deref(), &query)?;
+//! let baseline = store.baseline_for(&git, git.head(), git.dirty(), base_rev.as_deref(), &query)?;
 //!
 //! let samples = vec![101.0, 99.5, 100.2];
 //! let record = Record::new("search_is_fast", StoredSummary::default(), 1_000, samples);
@@ -47,12 +49,13 @@ mod location;
 mod model;
 mod query;
 mod record;
+mod runs;
 mod samples;
 mod sqlite;
 mod store;
 mod testbed;
 
-pub use baseline::{Baseline, BaselineQuery, Candidates, PooledSeries, candidates};
+pub use baseline::{BaselineQuery, Candidates, candidates};
 pub use error::StoreError;
 pub use gc::{GcReport, PrunedCommit};
 pub use git::{FirstParents, GitContext};
@@ -63,9 +66,10 @@ pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSum
 pub use record::{
     Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
 };
+pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
-pub use store::{Imported, Recorded, Store};
+pub use store::{HISTORY_WALK, Imported, Recorded, Store};
 pub use testbed::{Machine, Testbed, rustc_version};
 
 /// A stable hash of what an imported result was read from (the parts, in order), for

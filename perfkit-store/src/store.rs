@@ -8,15 +8,16 @@ use std::num::NonZeroUsize;
 use std::path::Path;
 
 use crate::backend::Backend;
-use crate::baseline::{Baseline, BaselineQuery, candidates};
+use crate::baseline::{BaselineQuery, candidates};
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::git::GitContext;
 use crate::ids::{ResultId, RunId};
 use crate::location::DbLocation;
-use crate::model::Run;
+use crate::model::{Commit, Run};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
+use crate::runs::{CommitRuns, HeadRuns};
 use crate::sqlite::SqliteBackend;
 use crate::testbed::Testbed;
 
@@ -27,6 +28,9 @@ const FIRST_CHUNK: usize = 8;
 /// ...and grows fourfold per query up to this, so that a baseline thousands of commits back
 /// still takes few queries, none binding thousands of parameters.
 const MAX_CHUNK: usize = 256;
+
+/// How many first-parent commits [`Store::history_before`] walks at most looking for results.
+pub const HISTORY_WALK: usize = 1_000;
 
 /// The history database.
 pub struct Store {
@@ -181,7 +185,8 @@ impl Store {
     }
 
     /// The baseline among `candidates` (commit SHAs, nearest first): the first with clean
-    /// results that `query` accepts, all its runs pooled; `None` when no candidate has any.
+    /// results that `query` accepts, each of its runs kept apart; `None` when no candidate has
+    /// any.
     ///
     /// [`candidates`](crate::candidates) lists them by DESIGN.md's rule; [`Store::baseline_for`]
     /// does both steps.
@@ -189,7 +194,7 @@ impl Store {
         &self,
         query: &BaselineQuery<'_>,
         candidates: impl IntoIterator<Item = String>,
-    ) -> Result<Option<Baseline>, StoreError> {
+    ) -> Result<Option<CommitRuns>, StoreError> {
         let mut candidates = candidates.into_iter();
         let mut size = FIRST_CHUNK;
         loop {
@@ -197,25 +202,86 @@ impl Store {
             if chunk.is_empty() {
                 return Ok(None);
             }
-            if let Some(i) = self.backend.first_with_results(query, &chunk)? {
-                return self.backend.baseline_at(query, &chunk[i]);
+            if let Some(&i) = self.backend.with_results(query, &chunk)?.first() {
+                let found = self
+                    .backend
+                    .runs_at(query, std::slice::from_ref(&chunk[i]))?;
+                return Ok(found.into_iter().next());
             }
             size = (size * 4).min(MAX_CHUNK);
         }
     }
 
-    /// The baseline for the run that `git` describes, with an optional explicit base revision
-    /// (`PERFKIT_BASELINE`), by the rule that [`candidates`](crate::candidates) spells out.
+    /// The baseline of a comparison whose head is `head` (`dirty`: results of uncommitted
+    /// changes on top of it), with an optional explicit base revision (`PERFKIT_BASELINE`,
+    /// `--base`), by the rule that [`candidates`](crate::candidates) spells out. The one
+    /// selection: the perf-test runtime and every `cargo perfkit` command call it.
     ///
     /// Ask before recording the run, or exclude it with [`BaselineQuery::excluding`], so that
     /// its own results never become its baseline.
     pub fn baseline_for(
         &self,
         git: &GitContext,
+        head: Option<&Commit>,
+        dirty: bool,
         base: Option<&str>,
         query: &BaselineQuery<'_>,
-    ) -> Result<Option<Baseline>, StoreError> {
-        self.baseline(query, candidates(git, base)?)
+    ) -> Result<Option<CommitRuns>, StoreError> {
+        self.baseline(query, candidates(git, head, dirty, base)?)
+    }
+
+    /// A series' history before `sha`: the clean runs that `query` accepts of the nearest
+    /// `limit` first-parent ancestors of `sha` that have any, nearest first, `sha` itself
+    /// excluded. The walk stops after [`HISTORY_WALK`] commits, so a long history without
+    /// results is not walked to its root.
+    ///
+    /// The judge takes the between-run noise of a series from it when no commit has replicate
+    /// runs; ask with the baseline's commit, so that neither side of a comparison is in it.
+    pub fn history_before(
+        &self,
+        git: &GitContext,
+        sha: &str,
+        limit: usize,
+        query: &BaselineQuery<'_>,
+    ) -> Result<Vec<CommitRuns>, StoreError> {
+        let ancestors = git.first_parents(sha)?.skip(1).take(HISTORY_WALK);
+        self.runs_along(query, ancestors, limit)
+    }
+
+    /// The clean runs that `query` accepts of the first `limit` of `commits` (SHAs, nearest
+    /// first) that have any, in that order: [`Store::history_before`] without git.
+    pub fn runs_along(
+        &self,
+        query: &BaselineQuery<'_>,
+        commits: impl IntoIterator<Item = String>,
+        limit: usize,
+    ) -> Result<Vec<CommitRuns>, StoreError> {
+        let mut commits = commits.into_iter();
+        let mut found: Vec<String> = Vec::new();
+        let mut size = FIRST_CHUNK.max(limit);
+        while found.len() < limit {
+            let chunk: Vec<String> = commits.by_ref().take(size).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let hits = self.backend.with_results(query, &chunk)?;
+            found.extend(hits.into_iter().map(|i| chunk[i].clone()));
+            size = (size * 4).min(MAX_CHUNK);
+        }
+        found.truncate(limit);
+        self.backend.runs_at(query, &found)
+    }
+
+    /// The runs of commit `commit` on `testbed` that `which` selects, grouped per series; `None`
+    /// when there are none.
+    pub fn head_runs(
+        &self,
+        commit: &Commit,
+        testbed: &Testbed,
+        which: HeadRuns,
+    ) -> Result<Option<CommitRuns>, StoreError> {
+        let points = which.select(self.results_at(&commit.sha, testbed)?);
+        Ok(CommitRuns::from_points(commit.clone(), &points))
     }
 
     /// Prunes old history in one transaction, and reports what went; with `dry_run`, deletes

@@ -22,6 +22,7 @@ pub mod compare;
 pub mod complexity;
 pub mod measure;
 pub mod report;
+pub mod sides;
 pub mod spec;
 pub mod stats;
 pub mod versus;

@@ -8,14 +8,14 @@ use std::io::Write as _;
 use perfkit::Summary;
 use perfkit::report::{format_bytes, format_count, format_throughput};
 use perfkit::spec::Throughput;
-use perfkit_store::{BudgetOutcome, Record, ThroughputKind};
+use perfkit_store::{BudgetOutcome, Record, SeriesKey, ThroughputKind};
 use serde_json::{Value, json};
 
 use crate::cli::{BaselineArgs, Format, Global};
 use crate::context::Context;
 use crate::error::CliResult;
 use crate::exit;
-use crate::pool::{SeriesKey, head_side};
+use crate::judging::describe_head;
 use crate::render::json;
 use crate::render::table::{Align, Cell, Paint, Table};
 use crate::render::units::{datetime, ns, rfc3339};
@@ -35,20 +35,19 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head_side(&store, &git, &testbed, None)?;
-    let entries: Vec<Entry<'_>> = head
-        .series
+    let (head, described) = describe_head(&store, &git, &testbed)?;
+    let entries: Vec<Entry<'_>> = described
         .iter()
-        .filter_map(|(key, pooled)| {
+        .filter_map(|(key, d)| {
             Some(Entry {
                 key,
-                summary: Summary::new(&pooled.samples).ok()?,
-                runs: pooled.runs,
-                newest: pooled.newest.as_ref(),
+                summary: Summary::new(&d.samples).ok()?,
+                runs: d.runs,
+                newest: Some(&d.newest),
             })
         })
         .collect();
-    let commit = head.commit.as_ref().expect("head_side always has a commit");
+    let commit = &head.commit;
 
     let mut results = Table::new(&[
         ("benchmark", Align::Left),

@@ -5,15 +5,15 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use perfkit::compare::Verdict;
+use perfkit::sides::{Fdr, Judged};
 use serde_json::{Value, json};
 
 use crate::cli::{CheckArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::{Row, judge};
-use crate::pool::{baseline_side, head_side};
-use crate::render::comparison::{ComparisonView, name};
+use crate::judging::{Base, Judging, head};
+use crate::render::comparison::{ComparisonView, name, noise};
 use crate::render::escape;
 use crate::render::json;
 use crate::render::units::{change, change_ci, probability};
@@ -26,29 +26,44 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head_side(&store, &git, &testbed, None)?;
+    let head = head(&store, &git, &testbed, None)?;
+    // Say which results are judged when the tree has uncommitted changes: theirs, or (when
+    // none were recorded) the last commit's.
+    let tree = match (git.dirty(), head.dirty) {
+        (true, true) => Some(format!(
+            "note: judging the working tree's uncommitted results (the newest run recorded on \
+             the dirty tree at {}), not the last commit's",
+            head.commit.short_sha()
+        )),
+        (true, false) => Some(format!(
+            "note: the working tree has uncommitted changes but no results of them; judging \
+             the last commit {} (`cargo perfkit run` measures the working tree)",
+            head.commit.short_sha()
+        )),
+        _ => None,
+    };
     let base_rev = args.base.as_deref().or(ws.base.as_deref());
-    let base = baseline_side(&store, &git, &testbed, &head, base_rev)?;
-    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let base = Base::Selected(base_rev);
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,
-        base: base.as_ref(),
-        head: &head,
+        judging: &judging,
         head_label: "head",
         rule,
         fdr,
-        rows: &rows,
     };
-    let regressions: Vec<&Row> = rows
+    let rows = &judging.rows;
+    let regressions: Vec<&Judged> = rows
         .iter()
-        .filter(|r| r.verdict == Verdict::Regression)
+        .filter(|r| r.judgement.verdict() == Verdict::Regression)
         .collect();
 
-    let (code, verdict) = match (&base, regressions.is_empty()) {
+    let (code, verdict) = match (&judging.base, regressions.is_empty()) {
         (None, _) => {
             let notice = format!(
                 "no baseline: no commit before {} has results on testbed `{}`{}",
-                name(&head),
+                name(&judging.head),
                 testbed.name,
                 match base_rev {
                     Some(rev) => format!(" at or before its merge-base with `{rev}`"),
@@ -100,6 +115,15 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         }
     };
 
+    if let Some(note) = &tree {
+        // On stdout with the table (people read it there); beside the verdict on stderr
+        // otherwise, so stdout stays pure markdown or JSON.
+        if args.format == Format::Table {
+            writeln!(ctx.stdout, "{note}")?;
+        } else {
+            writeln!(ctx.stderr, "{note}")?;
+        }
+    }
     match args.format {
         Format::Table => {
             write!(ctx.stdout, "{}", view.table(ctx.color()))?;
@@ -112,6 +136,7 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         Format::Json => {
             let mut m = view.json("check");
             m.insert("passed".into(), json!(code == exit::OK));
+            m.insert("tree_note".into(), json!(tree));
             m.insert("message".into(), json!(verdict));
             json::write(&mut ctx.stdout, &Value::Object(m))?;
             writeln!(ctx.stderr, "{verdict}")?;
@@ -123,9 +148,9 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     Ok(code)
 }
 
-/// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80`.
-fn one_line(r: &Row) -> String {
-    match &r.comparison {
+/// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80  noise: prior`.
+fn one_line(r: &Judged) -> String {
+    match r.judgement.change() {
         Some(c) => {
             let mut s = format!(
                 "{} {}  p={}",
@@ -136,9 +161,10 @@ fn one_line(r: &Row) -> String {
             if let Some(q) = c.q {
                 let _ = write!(s, " q={}", probability(q));
             }
+            let _ = write!(s, "  noise: {}", noise(r));
             s
         }
-        None => r.verdict.to_string(),
+        None => r.judgement.verdict().to_string(),
     }
 }
 
@@ -148,7 +174,7 @@ fn github(
     ctx: &mut Context,
     summary: &str,
     view: &ComparisonView<'_>,
-    regressions: &[&Row],
+    regressions: &[&Judged],
     format: Format,
 ) -> Result<(), CliError> {
     let mut file = std::fs::OpenOptions::new()

@@ -2,14 +2,15 @@
 
 use std::io::Write as _;
 
+use perfkit::sides::Fdr;
+use perfkit_store::HeadRuns;
 use serde_json::Value;
 
 use crate::cli::{CompareArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::judge;
-use crate::pool::{baseline_side, commit_side, head_side, resolve};
+use crate::judging::{Base, Judging, head, resolve};
 use crate::render::comparison::ComparisonView;
 use crate::render::json;
 use crate::workspace::Workspace;
@@ -21,12 +22,12 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head_side(&store, &git, &testbed, args.head.as_deref())?;
+    let head = head(&store, &git, &testbed, args.head.as_deref())?;
     let base = match &args.base {
         Some(rev) => {
             let commit = resolve(&git, Some(rev))?;
-            let side = commit_side(&store, &testbed, &commit, false)?;
-            Some(side.ok_or_else(|| {
+            let side = store.head_runs(&commit, &testbed, HeadRuns::Clean)?;
+            Base::Named(side.ok_or_else(|| {
                 CliError::usage(format!(
                     "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \
                      the commits that have some",
@@ -36,28 +37,24 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
                 ))
             })?)
         }
-        None => {
-            let side = baseline_side(&store, &git, &testbed, &head, ws.base.as_deref())?;
-            if side.is_none() {
-                writeln!(
-                    ctx.stderr,
-                    "no baseline: no earlier commit has results on testbed `{}`, so every \
-                     benchmark is new",
-                    testbed.name
-                )?;
-            }
-            side
-        }
+        None => Base::Selected(ws.base.as_deref()),
     };
-    let rows = judge(base.as_ref(), &head, &rule, fdr, true);
+    let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
+    if judging.base.is_none() {
+        writeln!(
+            ctx.stderr,
+            "no baseline: no earlier commit has results on testbed `{}`, so every benchmark is \
+             new",
+            testbed.name
+        )?;
+    }
     let view = ComparisonView {
         testbed: &testbed,
-        base: base.as_ref(),
-        head: &head,
+        judging: &judging,
         head_label: "head",
         rule,
         fdr,
-        rows: &rows,
     };
     match args.format {
         Format::Table => write!(ctx.stdout, "{}", view.table(ctx.color()))?,

@@ -13,7 +13,7 @@ use crate::cli::{ExportArgs, ExportFormat, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::pool::head_side;
+use crate::judging::describe_head;
 use crate::render::json;
 use crate::render::units::{date, rfc3339};
 use crate::workspace::Workspace;
@@ -156,9 +156,9 @@ fn bmf(
 ) -> CliResult {
     let testbed = ws.testbed(store)?;
     let git = ws.git();
-    let head = head_side(store, &git, &testbed, None)?;
+    let (_, described) = describe_head(store, &git, &testbed)?;
     let mut out = Map::new();
-    for (key, pooled) in &head.series {
+    for (key, pooled) in &described {
         if !matches(pattern, &key.benchmark) {
             continue;
         }
@@ -174,7 +174,7 @@ fn bmf(
                 "upper_value": s.median_ci.upper,
             }),
         );
-        if let Some(t) = pooled.newest.as_ref().and_then(|r| r.throughput) {
+        if let Some(t) = pooled.newest.throughput {
             let per_second = |ns: f64| t.per_iteration as f64 * 1e9 / ns;
             let unit = match t.kind {
                 ThroughputKind::Bytes => "bytes",

@@ -1,12 +1,15 @@
 //! `cargo perfkit history [PATTERN]`: per benchmark, one row per commit along first-parent
-//! history, newest first, with the change from the commit before and its significance.
+//! history, newest first, with the change from the commit before and its significance. Each
+//! step is judged by the one judge, with the commit before as base and the commits before that
+//! as the series' history, exactly as `check` would have judged it.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use perfkit::compare::{LegacyComparison as Comparison, Verdict, VerdictRule};
-use perfkit_store::{Commit, HistoryQuery};
+use perfkit::compare::{Change, Verdict, VerdictRule};
+use perfkit::sides::{Fdr, HISTORY_COMMITS, judge_runs};
+use perfkit_store::{Commit, CommitRuns, HistoryPoint, HistoryQuery, SeriesKey, SeriesRuns};
 use serde_json::{Value, json};
 
 use super::matching;
@@ -14,21 +17,24 @@ use crate::cli::{Format, Global, HistoryArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::Stats;
-use crate::pool::{Pooled, SeriesKey, resolve};
+use crate::judging::resolve;
+use crate::render::comparison::noise_json;
 use crate::render::escape;
 use crate::render::json;
 use crate::render::sparkline::sparkline;
 use crate::render::table::{Align, Cell, Paint, Table};
-use crate::render::units::{change, date, median_ci, ns, truncate};
+use crate::render::units::{change, date, ns, truncate};
 use crate::workspace::Workspace;
 
 /// One commit of one series.
 struct Point {
     commit: Commit,
-    stats: Stats,
-    /// Against the next older commit shown (or just beyond the limit).
-    step: Option<Comparison>,
+    /// The commit's estimate over its runs, as the judge sees it.
+    level: f64,
+    /// Its runs.
+    runs: usize,
+    /// Against the next older commit with results (shown, or just beyond the limit).
+    step: Option<Change>,
 }
 
 /// One series' history, newest first.
@@ -58,30 +64,7 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
     let mut all = Vec::new();
     for name in &benchmarks {
         let points = store.history(&HistoryQuery::new(name, &testbed).along(&along))?;
-        let mut by_size: BTreeMap<Option<u64>, Vec<(Commit, Pooled)>> = BTreeMap::new();
-        for p in points {
-            let Some(commit) = p.commit else { continue };
-            let commits = by_size.entry(p.record.size).or_default();
-            match commits.last_mut() {
-                Some((c, pooled)) if c.sha == commit.sha => {
-                    pooled.runs += 1;
-                    pooled.samples.extend_from_slice(&p.record.samples);
-                }
-                _ => commits.push((
-                    commit,
-                    Pooled {
-                        runs: 1,
-                        samples: p.record.samples,
-                        newest: None,
-                    },
-                )),
-            }
-        }
-        for (size, commits) in by_size {
-            let key = SeriesKey {
-                benchmark: name.clone(),
-                size,
-            };
+        for (key, commits) in by_series(points) {
             all.push(series(key, &commits, limit, &rule));
         }
     }
@@ -165,26 +148,61 @@ fn stored_first_parents(
     Ok(along)
 }
 
-/// The newest `limit` commits of a series, each with its step from the one before.
-fn series(
-    key: SeriesKey,
-    commits: &[(Commit, Pooled)],
-    limit: usize,
-    rule: &VerdictRule,
-) -> Series {
+/// One benchmark's points (along first parents, nearest first) as runs per commit, per series
+/// (size), each series keeping only the commits that measured it.
+fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<CommitRuns>> {
+    let mut commits: Vec<(Commit, Vec<HistoryPoint>)> = Vec::new();
+    for p in points {
+        let Some(commit) = p.commit.clone() else {
+            continue;
+        };
+        match commits.last_mut() {
+            Some((c, ps)) if c.sha == commit.sha => ps.push(p),
+            _ => commits.push((commit, vec![p])),
+        }
+    }
+    let mut out: BTreeMap<SeriesKey, Vec<CommitRuns>> = BTreeMap::new();
+    for (commit, points) in commits {
+        let Some(runs) = CommitRuns::from_points(commit, &points) else {
+            continue;
+        };
+        for s in &runs.series {
+            let only = CommitRuns {
+                series: vec![s.clone()],
+                ..runs.clone()
+            };
+            out.entry(s.key.clone()).or_default().push(only);
+        }
+    }
+    out
+}
+
+/// The newest `limit` commits of a series, each judged against the one before (with the
+/// commits before that as its history).
+fn series(key: SeriesKey, commits: &[CommitRuns], limit: usize, rule: &VerdictRule) -> Series {
+    let runs_of = |c: &CommitRuns| -> Vec<SeriesRuns> { c.series.clone() };
     let points = commits
         .iter()
         .take(limit)
         .enumerate()
-        .filter_map(|(i, (commit, pooled))| {
-            let stats = Stats::of(pooled)?;
-            let step = commits
-                .get(i + 1)
-                .and_then(|(_, older)| Comparison::new(&older.samples, &pooled.samples, rule).ok());
+        .filter_map(|(i, commit)| {
+            let base = commits.get(i + 1).map(runs_of);
+            let earlier = commits.get(i + 2..).unwrap_or_default();
+            let earlier = &earlier[..earlier.len().min(HISTORY_COMMITS)];
+            let judged = judge_runs(
+                &runs_of(commit),
+                base.as_deref(),
+                earlier,
+                false,
+                rule,
+                Fdr::None,
+            );
+            let judged = judged.into_iter().next()?;
             Some(Point {
-                commit: commit.clone(),
-                stats,
-                step,
+                commit: commit.commit.clone(),
+                level: judged.head_level?,
+                runs: judged.head_runs,
+                step: judged.judgement.change().copied(),
             })
         })
         .collect();
@@ -192,11 +210,11 @@ fn series(
 }
 
 fn series_title(s: &Series) -> String {
-    let medians: Vec<f64> = s.points.iter().rev().map(|p| p.stats.median).collect();
+    let levels: Vec<f64> = s.points.iter().rev().map(|p| p.level).collect();
     format!(
         "{}  {}  ({} commit{})",
         s.key,
-        sparkline(&medians),
+        sparkline(&levels),
         s.points.len(),
         if s.points.len() == 1 { "" } else { "s" }
     )
@@ -207,8 +225,8 @@ fn series_table(s: &Series) -> Table {
         ("commit", Align::Left),
         ("date", Align::Left),
         ("subject", Align::Left),
-        ("median", Align::Right),
-        ("p95", Align::Right),
+        ("estimate", Align::Right),
+        ("runs", Align::Right),
         ("change", Align::Right),
         ("step", Align::Left),
     ]);
@@ -232,8 +250,8 @@ fn series_table(s: &Series) -> Table {
             p.commit.short_sha().into(),
             date(p.commit.author_time).into(),
             truncate(&p.commit.summary, 40).into(),
-            median_ci(p.stats.median, p.stats.median_ci).into(),
-            ns(p.stats.p95).into(),
+            ns(p.level).into(),
+            p.runs.to_string().into(),
             change_cell,
             step_cell,
         ]);
@@ -246,18 +264,23 @@ fn series_json(s: &Series) -> Value {
         .points
         .iter()
         .map(|p| {
-            let mut v = json::stats(&p.stats);
-            v["commit"] = json::commit(&p.commit);
-            v["step"] = p.step.as_ref().map_or(Value::Null, |c| {
+            let step = p.step.as_ref().map_or(Value::Null, |c| {
                 json!({
                     "ratio": c.ratio,
                     "change": c.change(),
                     "ratio_ci": json::interval(c.ratio_ci),
                     "p": c.p,
+                    "df": c.df,
+                    "noise": noise_json(c.noise),
                     "verdict": c.verdict.to_string(),
                 })
             });
-            v
+            json!({
+                "commit": json::commit(&p.commit),
+                "estimate_ns": p.level,
+                "runs": p.runs,
+                "step": step,
+            })
         })
         .collect();
     json!({ "name": s.key.benchmark, "size": s.key.size, "points": points })

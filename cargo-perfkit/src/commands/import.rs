@@ -88,7 +88,9 @@ pub fn criterion(ctx: &mut Context, global: &Global, args: &CriterionArgs) -> Cl
     for (i, ((record, summary), r)) in records.iter().zip(&results).enumerate() {
         let before = imported.skipped.contains(&i);
         table.row(vec![
-            crate::pool::SeriesKey::of(record).to_string().into(),
+            perfkit_store::SeriesKey::new(record.benchmark.clone(), record.size)
+                .to_string()
+                .into(),
             r.full_id.as_str().into(),
             summary.n.to_string().into(),
             ns(summary.median).into(),

@@ -3,7 +3,8 @@
 
 use std::io::Write as _;
 
-use perfkit_store::{Commit, DbLocation, Testbed, Timestamp};
+use perfkit::sides::Fdr;
+use perfkit_store::{Commit, CommitRuns, DbLocation, HeadRuns, Testbed, Timestamp, candidates};
 use serde_json::{Value, json};
 
 use crate::cargo_test::CargoTest;
@@ -11,8 +12,7 @@ use crate::cli::{Format, Global, RunArgs};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judge::judge;
-use crate::pool::{Side, baseline_side};
+use crate::judging::{Base, Judging};
 use crate::render::comparison::ComparisonView;
 use crate::render::json;
 use crate::workspace::Workspace;
@@ -22,6 +22,19 @@ use crate::workspace::Workspace;
 pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let (rule, fdr) = ws.rule(&args.rule)?;
+    // The commit and tree the tests measure, read before they run: the repository may move
+    // on while they do (a commit made meanwhile is not what was measured).
+    let git = ws.git();
+    let base_rev = args.base.as_deref().or(ws.base.as_deref());
+    // A base revision that cannot be used is refused before anything is built or measured,
+    // by the rule the tests will select with.
+    if let Some(rev) = base_rev {
+        candidates(&git, git.head(), git.dirty(), Some(rev)).map_err(|e| {
+            CliError::usage(format!(
+                "the base revision `{rev}` cannot be used: {e}; nothing was built or measured"
+            ))
+        })?;
+    }
     let mut cargo_args: Vec<String> = Vec::new();
     for p in &args.package {
         cargo_args.extend(["-p".to_owned(), p.clone()]);
@@ -49,9 +62,6 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
         vars.push(("PERFKIT".to_owned(), "quick".to_owned()));
     }
 
-    // The commit and tree the tests measure, read before they run: the repository may move
-    // on while they do (a commit made meanwhile is not what was measured).
-    let git = ws.git();
     let start = Timestamp::now();
     let mut passed = true;
     let mut rounds = 0;
@@ -97,17 +107,15 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
         return finish(passed, failed);
     };
     let store = ws.store_with_history()?;
-    let base_rev = args.base.as_deref().or(ws.base.as_deref());
-    let base = baseline_side(&store, &git, &testbed, &head, base_rev)?;
-    let rows = judge(base.as_ref(), &head, &rule, fdr, false);
+    let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
+    let base = Base::Selected(base_rev);
+    let judging = Judging::new(&store, &git, &testbed, head, base, false, (&rule, fdr_mode))?;
     let view = ComparisonView {
         testbed: &testbed,
-        base: base.as_ref(),
-        head: &head,
+        judging: &judging,
         head_label: "this run",
         rule,
         fdr,
-        rows: &rows,
     };
     match args.format {
         Format::Table => write!(ctx.stdout, "\n{}", view.table(ctx.color()))?,
@@ -130,12 +138,12 @@ fn finish(passed: bool, failed: impl Fn() -> String) -> CliResult {
     }
 }
 
-/// The testbed that recorded since `start` and its results, pooled: this run's.
+/// The testbed that recorded since `start` and its runs since then: this invocation's.
 fn this_run(
     ws: &Workspace,
     commit: &Commit,
     start: Timestamp,
-) -> Result<Option<(Testbed, Side)>, CliError> {
+) -> Result<Option<(Testbed, CommitRuns)>, CliError> {
     let Some(store) = ws.existing_store()? else {
         return Ok(None);
     };
@@ -150,10 +158,6 @@ fn this_run(
     let Some(testbed) = fresh.into_iter().next().map(|t| t.testbed) else {
         return Ok(None);
     };
-    let points: Vec<_> = store
-        .results_at(&commit.sha, &testbed)?
-        .into_iter()
-        .filter(|p| p.started_at >= start)
-        .collect();
-    Ok(Side::from_points(Some(commit.clone()), points).map(|side| (testbed, side)))
+    let runs = store.head_runs(commit, &testbed, HeadRuns::Since(start))?;
+    Ok(runs.map(|runs| (testbed, runs)))
 }

@@ -1,55 +1,86 @@
-//! The comparison of two sides, as `run`, `compare` and `check` show it.
+//! The judging of a head against its baseline, as `run`, `compare` and `check` show it: the
+//! estimates the judge compared (each side's level over its runs), the change with its
+//! interval, p and q, the noise source, and the verdict.
 
 use std::fmt::Write as _;
 
-use perfkit::compare::{Verdict, VerdictRule};
-use perfkit_store::Testbed;
+use perfkit::compare::{Judgement, Noise, Verdict, VerdictRule};
+use perfkit::sides::Judged;
+use perfkit_store::{CommitRuns, Testbed};
 use serde_json::{Map, Value, json};
 
 use super::escape;
 use super::json;
 use super::table::{Align, Cell, Paint, Table};
-use super::units::{change, change_ci, median_ci, percent, probability, truncate};
-use crate::judge::{Counts, Row};
-use crate::pool::Side;
+use super::units::{change, change_ci, ns, percent, probability, truncate};
+use crate::judging::Judging;
 
 /// Everything a comparison shows.
 #[derive(Debug, Clone, Copy)]
 pub struct ComparisonView<'a> {
     /// The testbed both sides were measured on.
     pub testbed: &'a Testbed,
-    /// The baseline side, if there is one.
-    pub base: Option<&'a Side>,
-    /// The side judged.
-    pub head: &'a Side,
+    /// The sides and their judged series.
+    pub judging: &'a Judging,
     /// What the head is called: `head`, `this run`.
     pub head_label: &'a str,
     /// The verdict rule.
     pub rule: VerdictRule,
     /// Whether verdicts are on q-values.
     pub fdr: bool,
-    /// The judged series.
-    pub rows: &'a [Row],
+}
+
+/// How many rows got each verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Significant slow-downs.
+    pub regression: usize,
+    /// Significant speed-ups.
+    pub improvement: usize,
+    /// Neither (including series with too little to judge).
+    pub unchanged: usize,
+    /// Only in the head.
+    pub new: usize,
+    /// Only in the base.
+    pub missing: usize,
+}
+
+impl Counts {
+    /// Counts the verdicts of `rows`.
+    pub fn of(rows: &[Judged]) -> Counts {
+        let mut c = Counts::default();
+        for row in rows {
+            match row.judgement.verdict() {
+                Verdict::Regression => c.regression += 1,
+                Verdict::Improvement => c.improvement += 1,
+                Verdict::Unchanged => c.unchanged += 1,
+                Verdict::New => c.new += 1,
+                Verdict::Missing => c.missing += 1,
+            }
+        }
+        c
+    }
 }
 
 /// `3f2a91c slow down (2 runs, uncommitted changes)`; in markdown the SHA is code.
-pub fn describe(side: &Side) -> String {
+pub fn describe(side: &CommitRuns) -> String {
     describe_as(side, false)
 }
 
-fn describe_as(side: &Side, markdown: bool) -> String {
-    let mut s = match &side.commit {
-        Some(c) if markdown => format!(
+fn describe_as(side: &CommitRuns, markdown: bool) -> String {
+    let c = &side.commit;
+    let mut s = if markdown {
+        format!(
             "`{}` {}",
             c.short_sha(),
             escape::markdown(&truncate(&c.summary, 50))
-        ),
-        Some(c) => format!(
+        )
+    } else {
+        format!(
             "{} {}",
             c.short_sha(),
             escape::text(&truncate(&c.summary, 50))
-        ),
-        None => "(no commit)".to_owned(),
+        )
     };
     let _ = write!(
         s,
@@ -65,14 +96,28 @@ fn describe_as(side: &Side, markdown: bool) -> String {
 }
 
 /// `3f2a91c (slow down)`: a side in a sentence.
-pub fn name(side: &Side) -> String {
-    match &side.commit {
-        Some(c) => format!(
-            "{} ({})",
-            c.short_sha(),
-            escape::text(&truncate(&c.summary, 50))
-        ),
-        None => "the results without a commit".to_owned(),
+pub fn name(side: &CommitRuns) -> String {
+    let c = &side.commit;
+    format!(
+        "{} ({})",
+        c.short_sha(),
+        escape::text(&truncate(&c.summary, 50))
+    )
+}
+
+/// `history (14 commits)`: what set a row's noise floor; `-` without a change.
+pub fn noise(row: &Judged) -> String {
+    row.judgement
+        .change()
+        .map_or("-".to_owned(), |c| c.noise.to_string())
+}
+
+/// A side's judged level over its runs: `1.000 µs`, with `×3` for three runs.
+fn level(level: Option<f64>, runs: usize) -> String {
+    match level {
+        Some(l) if runs > 1 => format!("{} ×{runs}", ns(l)),
+        Some(l) => ns(l),
+        None => "-".to_owned(),
     }
 }
 
@@ -131,19 +176,23 @@ impl ComparisonView<'_> {
         if self.fdr {
             columns.push(("q", Align::Right));
         }
+        columns.push(("noise", Align::Left));
         columns.push(("verdict", Align::Left));
         let mut table = Table::new(&columns);
-        for row in self.rows {
-            let paint = Paint::verdict(row.verdict);
-            let stat = |s: Option<crate::judge::Stats>| {
-                s.map_or("-".to_owned(), |s| median_ci(s.median, s.median_ci))
-            };
+        for row in &self.judging.rows {
+            let verdict = row.judgement.verdict();
+            let paint = Paint::verdict(verdict);
+            let mut base = level(row.base_level, row.base_runs);
+            if let Some(c) = self.judging.elsewhere.get(&row.key.benchmark) {
+                // This benchmark's own baseline: the base commit did not measure it.
+                let _ = write!(base, " @{}", c.short_sha());
+            }
             let mut cells: Vec<Cell> = vec![
                 row.key.to_string().into(),
-                stat(row.base).into(),
-                stat(row.head).into(),
+                base.into(),
+                level(row.head_level, row.head_runs).into(),
             ];
-            match &row.comparison {
+            match row.judgement.change() {
                 Some(c) => {
                     cells.push(Cell::painted(change(c.ratio), paint));
                     cells.push(change_ci(c.ratio_ci).into());
@@ -157,9 +206,10 @@ impl ComparisonView<'_> {
                     cells.extend((0..blanks).map(|_| Cell::from("-")));
                 }
             }
-            let mut verdict = row.verdict.to_string();
-            if let Some(note) = &row.note {
-                let _ = write!(verdict, " ({note})");
+            cells.push(noise(row).into());
+            let mut verdict = verdict.to_string();
+            if let Judgement::Insufficient { reason } = row.judgement {
+                let _ = write!(verdict, " ({reason})");
             }
             cells.push(Cell::painted(verdict, paint));
             table.row(cells);
@@ -167,11 +217,33 @@ impl ComparisonView<'_> {
         table
     }
 
+    /// What the base and head columns hold, and where the noise can come from.
+    fn estimate_line(&self) -> String {
+        let n = self.judging.history_commits;
+        format!(
+            "base, {}: each side's estimate over its runs (×N: N runs{}), the levels the change \
+             compares; noise: what set the between-run noise floor ({n} earlier commit{} of \
+             history on this testbed)",
+            self.head_label,
+            if self.judging.elsewhere.is_empty() {
+                ""
+            } else {
+                "; @commit: that benchmark's own baseline, as the base commit lacks it"
+            },
+            if n == 1 { "" } else { "s" }
+        )
+    }
+
     /// Aligned text: who is compared with whom, the table, and the counts.
     pub fn table(&self, color: bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{:<8} {}", self.head_label, describe(self.head));
-        match self.base {
+        let _ = writeln!(
+            out,
+            "{:<8} {}",
+            self.head_label,
+            describe(&self.judging.head)
+        );
+        match &self.judging.base {
             Some(b) => {
                 let _ = writeln!(out, "{:<8} {}", "base", describe(b));
             }
@@ -185,25 +257,32 @@ impl ComparisonView<'_> {
         }
         let _ = writeln!(out, "{:<8} {}", "testbed", escape::text(&self.testbed.name));
         out.push('\n');
-        if self.rows.is_empty() {
+        if self.judging.rows.is_empty() {
             out.push_str("no benchmarks to compare\n");
             return out;
         }
         out.push_str(&self.table_of_rows().text(0, color));
         let _ = writeln!(
             out,
-            "\n{} ({})",
-            counts_line(Counts::of(self.rows)),
-            self.rule_line()
+            "\n{} ({})\n{}",
+            counts_line(Counts::of(&self.judging.rows)),
+            self.rule_line(),
+            self.estimate_line()
         );
         out
     }
 
     /// A markdown section headed `heading`.
     pub fn markdown(&self, heading: &str) -> String {
-        let mut out = format!("### {heading}: {}\n\n", counts_line(Counts::of(self.rows)));
-        let _ = write!(out, "{} {}", self.head_label, describe_as(self.head, true));
-        match self.base {
+        let rows = &self.judging.rows;
+        let mut out = format!("### {heading}: {}\n\n", counts_line(Counts::of(rows)));
+        let _ = write!(
+            out,
+            "{} {}",
+            self.head_label,
+            describe_as(&self.judging.head, true)
+        );
+        match &self.judging.base {
             Some(b) => {
                 let _ = write!(out, " · base {}", describe_as(b, true));
             }
@@ -214,9 +293,14 @@ impl ComparisonView<'_> {
             " · testbed {}\n",
             escape::markdown_code(&self.testbed.name)
         );
-        if !self.rows.is_empty() {
+        if !rows.is_empty() {
             out.push_str(&self.table_of_rows().markdown());
-            let _ = writeln!(out, "\n<sub>{}</sub>", self.rule_line());
+            let _ = writeln!(
+                out,
+                "\n<sub>{}; {}</sub>",
+                self.rule_line(),
+                self.estimate_line()
+            );
         }
         out
     }
@@ -224,10 +308,17 @@ impl ComparisonView<'_> {
     /// The JSON object of the comparison, under `command`.
     pub fn json(&self, command: &str) -> Map<String, Value> {
         let mut m = json::envelope(command);
-        let c = Counts::of(self.rows);
+        let c = Counts::of(&self.judging.rows);
         m.insert("testbed".into(), json::testbed(self.testbed));
-        m.insert("base".into(), self.base.map_or(Value::Null, json::side));
-        m.insert("head".into(), json::side(self.head));
+        m.insert(
+            "base".into(),
+            self.judging.base.as_ref().map_or(Value::Null, json::side),
+        );
+        m.insert("head".into(), json::side(&self.judging.head));
+        m.insert(
+            "history_commits".into(),
+            json!(self.judging.history_commits),
+        );
         m.insert(
             "rule".into(),
             json!({
@@ -236,7 +327,17 @@ impl ComparisonView<'_> {
                 "fdr": if self.fdr { "bh" } else { "none" },
             }),
         );
-        let rows: Vec<Value> = self.rows.iter().map(row_json).collect();
+        let rows: Vec<Value> = self
+            .judging
+            .rows
+            .iter()
+            .map(|r| {
+                let mut v = row_json(r);
+                let elsewhere = self.judging.elsewhere.get(&r.key.benchmark);
+                v["base_commit"] = elsewhere.map_or(Value::Null, |c| json!(c.sha));
+                v
+            })
+            .collect();
         m.insert("benchmarks".into(), Value::Array(rows));
         m.insert(
             "counts".into(),
@@ -252,21 +353,41 @@ impl ComparisonView<'_> {
     }
 }
 
-fn row_json(row: &Row) -> Value {
-    let c = row.comparison.as_ref();
+fn row_json(row: &Judged) -> Value {
+    let c = row.judgement.change();
+    let side = |level: Option<f64>, runs: usize| {
+        level.map_or(Value::Null, |l| json!({ "estimate_ns": l, "runs": runs }))
+    };
     json!({
         "name": row.key.benchmark,
         "size": row.key.size,
-        "base": row.base.as_ref().map(json::stats),
-        "head": row.head.as_ref().map(json::stats),
+        "base": side(row.base_level, row.base_runs),
+        "head": side(row.head_level, row.head_runs),
         "ratio": c.map(|c| c.ratio),
         "change": c.map(|c| c.change()),
         "ratio_ci": c.map(|c| json::interval(c.ratio_ci)),
         "p": c.map(|c| c.p),
         "q": c.and_then(|c| c.q),
-        "verdict": verdict_name(row.verdict),
-        "note": row.note,
+        "df": c.map(|c| c.df),
+        "noise": c.map(|c| noise_json(c.noise)),
+        "verdict": verdict_name(row.judgement.verdict()),
+        "note": match row.judgement {
+            Judgement::Insufficient { reason } => Some(reason),
+            _ => None,
+        },
     })
+}
+
+/// `{"source": "history", "commits": 14, "text": "history (14 commits)"}`.
+pub fn noise_json(noise: Noise) -> Value {
+    let mut v = match noise {
+        Noise::Replicates { runs } => json!({ "source": "replicates", "runs": runs }),
+        Noise::History { commits } => json!({ "source": "history", "commits": commits }),
+        Noise::Prior => json!({ "source": "prior" }),
+        Noise::Paired { rounds } => json!({ "source": "paired", "rounds": rounds }),
+    };
+    v["text"] = json!(noise.to_string());
+    v
 }
 
 /// The verdict's name in JSON.

@@ -3,18 +3,17 @@
 use std::io::Write;
 
 use perfkit::stats::Interval;
-use perfkit_store::{Commit, Testbed};
+use perfkit_store::{Commit, CommitRuns, Testbed};
 use serde_json::{Map, Value, json};
 
 use super::units::{date, rfc3339};
-use crate::judge::Stats;
-use crate::pool::Side;
 
 /// The version of the JSON schema. Bumped only for changes that break readers; new fields
-/// may appear without a bump.
-pub const SCHEMA: u64 = 1;
+/// may appear without a bump. 2: changes are judged on run-level estimates (`base`/`head`
+/// of a benchmark became `estimate_ns` and `runs`; pooled medians and percentiles went).
+pub const SCHEMA: u64 = 2;
 
-/// `{"schema": 1, "command": "<command>"}`, to which a command adds its fields.
+/// `{"schema": 2, "command": "<command>"}`, to which a command adds its fields.
 pub fn envelope(command: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("schema".into(), json!(SCHEMA));
@@ -52,22 +51,10 @@ pub fn interval(i: Interval) -> Value {
     json!([i.lower, i.upper])
 }
 
-/// One side's statistics of one series.
-pub fn stats(s: &Stats) -> Value {
-    json!({
-        "median_ns": s.median,
-        "median_ci_ns": interval(s.median_ci),
-        "p95_ns": s.p95,
-        "p99_ns": s.p99,
-        "samples": s.n,
-        "runs": s.runs,
-    })
-}
-
 /// What one side of a comparison measured.
-pub fn side(s: &Side) -> Value {
+pub fn side(s: &CommitRuns) -> Value {
     json!({
-        "commit": s.commit.as_ref().map(commit),
+        "commit": commit(&s.commit),
         "runs": s.runs,
         "dirty": s.dirty,
         "measured_at": rfc3339(s.newest_run),

@@ -23,17 +23,7 @@ pub fn change_ci(ci: Interval) -> String {
     format!("[{}, {}]", change(ci.lower), change(ci.upper))
 }
 
-/// A median with the half-width of its CI relative to it: `10.01 µs ±0.3%`.
-pub fn median_ci(median: f64, ci: Interval) -> String {
-    let half = (ci.upper - median).max(median - ci.lower);
-    if median > 0.0 && half.is_finite() {
-        format!("{} ±{:.1}%", ns(median), half / median * 100.0)
-    } else {
-        ns(median)
-    }
-}
-
-/// A p- or q-value: four decimals down to 0.0001, then scientific (as `Comparison` prints it).
+/// A p- or q-value: four decimals down to 0.0001, then scientific (as `Change` prints it).
 pub fn probability(p: f64) -> String {
     match p {
         0.0 => "0".to_owned(),

@@ -187,6 +187,101 @@ fn errors_say_what_to_do() {
     );
 }
 
+/// Issue 10.4: on a dirty tree `check` judged the last commit's results, silently, although
+/// the working tree's uncommitted results were recorded. It judges those now, and says so.
+#[test]
+fn check_on_a_dirty_tree_judges_the_uncommitted_results() {
+    let p = project();
+    // The tree without results of its own: the last commit is judged, and the output says so.
+    std::fs::write(p.path().join("notes.txt"), "render: undo the borders").unwrap();
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::REGRESSION, "{out}");
+    assert!(
+        out.contains("the working tree has uncommitted changes but no results of them"),
+        "{out}"
+    );
+
+    // Results of the uncommitted edit: render is back to 1 µs. Its baseline is the commit's
+    // own clean results (the code before the edit), so render reads as an improvement.
+    let mut store = perfkit_store::Store::open(&p.db).unwrap();
+    let git = perfkit_store::GitContext::discover(p.path());
+    let mut run = perfkit_store::Run::new(
+        &git,
+        crate::support::testbed(),
+        "0.1.0",
+        perfkit_store::Source::PerfTest,
+    );
+    assert!(run.dirty);
+    run.started_at = perfkit_store::Timestamp::from_unix_ms(1_776_150_000_000 + 40 * 60_000);
+    let records = vec![
+        crate::support::record("app::parse", None, 900.0),
+        crate::support::record("app::render", None, 1_000.0),
+    ];
+    store.record_run(&run, &records).unwrap();
+    drop(store);
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::OK, "{out}");
+    assert!(
+        out.contains("note: judging the working tree's uncommitted results"),
+        "{out}"
+    );
+    assert!(out.contains("(1 run, uncommitted changes)"), "{out}");
+    let render = out.lines().find(|l| l.starts_with("app::render")).unwrap();
+    assert!(render.ends_with("improvement"), "{render}");
+}
+
+/// Issue 11.4: `run --base` with a revision that does not exist measured every test first.
+/// It is refused before anything is built.
+#[test]
+fn run_refuses_an_unknown_base_before_building() {
+    let p = project();
+    let (code, out, err) = p.perfkit(&["run", "--base", "no-such-branch"]);
+    assert_eq!(code, exit::USAGE, "{out}{err}");
+    assert!(err.contains("`no-such-branch`"), "{err}");
+    assert!(err.contains("nothing was built or measured"), "{err}");
+    assert!(!err.contains("Compiling"), "{err}");
+}
+
+/// A filtered run at the parent (only `parse` measured) made `render` "new" for `check`,
+/// while `render`'s own perf test found its baseline further back and judged it. `check`
+/// applies the store's rule per benchmark now, as the tests do.
+#[test]
+fn a_benchmark_the_base_lacks_is_judged_against_its_own_baseline() {
+    use crate::support::record;
+    let p = repository();
+    p.record(
+        "HEAD~2",
+        0,
+        vec![
+            record("app::parse", None, 900.0),
+            record("app::render", None, 1_000.0),
+        ],
+    );
+    p.record("HEAD~1", 10, vec![record("app::parse", None, 900.0)]);
+    p.record(
+        "HEAD",
+        20,
+        vec![
+            record("app::parse", None, 900.0),
+            record("app::render", None, 3_000.0),
+        ],
+    );
+    let (code, out, _) = p.perfkit(&["check"]);
+    assert_eq!(code, exit::REGRESSION, "{out}");
+    let render = out.lines().find(|l| l.starts_with("app::render")).unwrap();
+    let own = p.commit("HEAD~2");
+    assert!(
+        render.contains(&format!("@{}", own.short_sha())),
+        "{render}"
+    );
+    assert!(render.ends_with("regression"), "{render}");
+    let (_, json, _) = p.perfkit(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["base"]["commit"]["sha"], p.commit("HEAD~1").sha.as_str());
+    assert_eq!(v["benchmarks"][1]["base_commit"], own.sha.as_str());
+    assert_eq!(v["benchmarks"][0]["base_commit"], serde_json::Value::Null);
+}
+
 /// Issue 11.9: importing the same criterion output twice pooled the same samples as two runs.
 #[test]
 fn importing_the_same_criterion_output_again_adds_nothing() {

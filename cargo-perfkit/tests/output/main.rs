@@ -2,6 +2,7 @@
 //! repository with fixed commit dates and a store filled through perfkit-store's API with
 //! fixed samples, so every number and SHA is the same on every run.
 
+mod agree;
 mod commands;
 mod hostile;
 mod read_only;

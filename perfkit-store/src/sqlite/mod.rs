@@ -37,7 +37,9 @@
 //! # Performance
 //!
 //! The two hot queries are indexed: the results of benchmark B on testbed T by commit
-//! (`results_by_series`), and all results of commit C (`results_by_commit`). Results carry
+//! (`results_by_series`), and all results of commit C (`results_by_commit`). A baseline and a
+//! series' history (the runs of up to 20 earlier commits) are each one query over a list of
+//! commits, started from the commits (`CROSS JOIN`) and seeking their results in those indexes. Results carry
 //! copies of their run's commit, testbed and dirty flag so that both are answered from an
 //! index without visiting the run. Raw samples are one blob per result (8 bytes a sample).
 
@@ -54,13 +56,14 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::backend::{Backend, ImportOutcome};
-use crate::baseline::{Baseline, BaselineQuery};
+use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
+use crate::runs::CommitRuns;
 use crate::testbed::Testbed;
 
 pub use migrations::SCHEMA_VERSION;
@@ -169,23 +172,23 @@ impl Backend for SqliteBackend {
         })
     }
 
-    fn first_with_results(
+    fn with_results(
         &self,
         query: &BaselineQuery<'_>,
         shas: &[String],
-    ) -> Result<Option<usize>, StoreError> {
-        retry(&self.path, "searching for a baseline", || {
-            read::first_with_results(&self.conn, query, shas)
+    ) -> Result<Vec<usize>, StoreError> {
+        retry(&self.path, "searching for results", || {
+            read::with_results(&self.conn, query, shas)
         })
     }
 
-    fn baseline_at(
+    fn runs_at(
         &self,
         query: &BaselineQuery<'_>,
-        sha: &str,
-    ) -> Result<Option<Baseline>, StoreError> {
-        retry(&self.path, "reading a baseline", || {
-            read::baseline_at(&self.conn, query, sha)
+        shas: &[String],
+    ) -> Result<Vec<CommitRuns>, StoreError> {
+        retry(&self.path, "reading runs", || {
+            read::runs_at(&self.conn, query, shas)
         })
     }
 

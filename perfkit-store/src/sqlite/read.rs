@@ -1,4 +1,5 @@
-//! Reads: listings, history, and the two questions baseline selection asks.
+//! Reads: listings, history, and the two questions baseline selection and a series' history
+//! ask (which commits have results, and their runs).
 
 use std::collections::HashMap;
 
@@ -6,13 +7,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 
 use super::retry::Failure;
-use crate::baseline::{Baseline, BaselineQuery, PoolRow};
+use crate::baseline::BaselineQuery;
 use crate::ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 use crate::model::{Commit, Timestamp};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{
     Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
 };
+use crate::runs::{CommitRuns, RunRow, SeriesKey};
 use crate::samples::decode_samples;
 use crate::testbed::{Machine, Testbed};
 
@@ -183,13 +185,13 @@ pub(crate) fn results_at(
     Ok(points)
 }
 
-pub(crate) fn first_with_results(
+pub(crate) fn with_results(
     conn: &Connection,
     query: &BaselineQuery<'_>,
     shas: &[String],
-) -> Result<Option<usize>, Failure> {
+) -> Result<Vec<usize>, Failure> {
     let Some((testbed, benchmark)) = baseline_keys(conn, query)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     // Two spellings rather than `(? IS NULL OR r.benchmark_id = ?)`, so that each is planned
     // onto its own index: results_by_series for one benchmark, results_by_commit for all.
@@ -219,62 +221,71 @@ pub(crate) fn first_with_results(
         for sha in shas_found {
             found.push(sha?);
         }
-        if !found.is_empty() {
-            break;
-        }
     }
-    Ok(shas.iter().position(|s| found.contains(s)))
+    Ok(shas
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| found.contains(s))
+        .map(|(i, _)| i)
+        .collect())
 }
 
-pub(crate) fn baseline_at(
+pub(crate) fn runs_at(
     conn: &Connection,
     query: &BaselineQuery<'_>,
-    sha: &str,
-) -> Result<Option<Baseline>, Failure> {
+    shas: &[String],
+) -> Result<Vec<CommitRuns>, Failure> {
     let Some((testbed, benchmark)) = baseline_keys(conn, query)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    let Some((commit_id, commit)) = conn
-        .query_row(
-            "SELECT id, sha, parents, author_time, summary FROM commits WHERE sha = ?1",
-            [sha],
-            |r| Ok((r.get::<_, i64>(0)?, commit_from(r, 1)?)),
-        )
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let sql = format!(
-        "SELECT b.name, r.size, r.run_id, u.started_at, r.samples
-         FROM results r JOIN runs u ON u.id = r.run_id JOIN benchmarks b ON b.id = r.benchmark_id
-         WHERE r.commit_id = ? AND r.testbed_id = ? {} AND r.dirty = 0 AND r.run_id IS NOT ?
-         ORDER BY u.started_at, r.run_id, r.id",
-        if benchmark.is_some() {
-            "AND r.benchmark_id = ?"
-        } else {
-            ""
+    let mut by_commit: HashMap<String, (Commit, Vec<RunRow>)> = HashMap::new();
+    for chunk in shas.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT c.sha, c.parents, c.author_time, c.summary, b.name, r.size, r.run_id, r.id,
+                    u.started_at, r.samples
+             FROM {FROM_COMMITS}
+             JOIN runs u ON u.id = r.run_id JOIN benchmarks b ON b.id = r.benchmark_id
+             WHERE c.sha IN ({}) AND r.testbed_id = ? {} AND r.dirty = 0 AND r.run_id IS NOT ?",
+            placeholders(chunk.len()),
+            if benchmark.is_some() {
+                "AND r.benchmark_id = ?"
+            } else {
+                ""
+            }
+        );
+        let values: Vec<Value> = chunk
+            .iter()
+            .map(text)
+            .chain([Value::from(testbed)])
+            .chain(benchmark.map(Value::from))
+            .chain([Value::from(query.exclude_run.map(RunId::get))])
+            .collect();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(values))?;
+        while let Some(r) = rows.next()? {
+            let blob: Vec<u8> = r.get(9)?;
+            let samples = decode_samples(&blob).ok_or_else(|| bad_blob(blob.len()))?;
+            let commit = commit_from(r, 0)?;
+            let row = RunRow {
+                key: SeriesKey::new(r.get::<_, String>(4)?, r.get(5)?),
+                run: RunId::from_raw(r.get(6)?),
+                result: ResultId::from_raw(r.get(7)?),
+                started_at: Timestamp::from_unix_ms(r.get(8)?),
+                dirty: false,
+                samples,
+            };
+            by_commit
+                .entry(commit.sha.clone())
+                .or_insert_with(|| (commit, Vec::new()))
+                .1
+                .push(row);
         }
-    );
-    let values: Vec<Value> = [Value::from(commit_id), Value::from(testbed)]
-        .into_iter()
-        .chain(benchmark.map(Value::from))
-        .chain([Value::from(query.exclude_run.map(RunId::get))])
-        .collect();
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(values))?;
-    let mut pooled = Vec::new();
-    while let Some(r) = rows.next()? {
-        let blob: Vec<u8> = r.get(4)?;
-        let samples = decode_samples(&blob).ok_or_else(|| bad_blob(blob.len()))?;
-        pooled.push(PoolRow {
-            benchmark: r.get(0)?,
-            size: r.get(1)?,
-            run: RunId::from_raw(r.get(2)?),
-            started_at: Timestamp::from_unix_ms(r.get(3)?),
-            samples,
-        });
     }
-    Ok(Baseline::pool(commit, pooled))
+    Ok(shas
+        .iter()
+        .filter_map(|sha| by_commit.remove(sha))
+        .filter_map(|(commit, rows)| CommitRuns::group(commit, rows))
+        .collect())
 }
 
 /// The testbed's and benchmark's ids; `None` when the store has never seen them.

@@ -136,6 +136,29 @@ fn figures() {
         baseline(BaselineQuery::new(&tb).benchmark("rare"))
     );
 
+    let runs_along = |query: BaselineQuery<'_>| {
+        let times: Vec<_> = (0..5)
+            .map(|_| {
+                let (t, found) = time(|| {
+                    store
+                        .runs_along(&query, shas[1..].iter().cloned(), 20)
+                        .unwrap()
+                });
+                assert_eq!(found.len(), 20);
+                t
+            })
+            .collect();
+        median(times)
+    };
+    println!(
+        "history for the judge, one benchmark, 20 commits with samples: {:?}",
+        runs_along(BaselineQuery::new(&tb).benchmark("bench/042"))
+    );
+    println!(
+        "history for the judge, all 100 benchmarks, 20 commits with samples: {:?}",
+        runs_along(BaselineQuery::new(&tb))
+    );
+
     git_figures(&dir);
 
     drop(store);

@@ -29,7 +29,7 @@ fn baseline_sha(store: &Store, git: &GitContext, base: Option<&str>) -> Option<S
     let tb = testbed();
     let query = BaselineQuery::new(&tb).benchmark("bench");
     store
-        .baseline_for(git, base, &query)
+        .baseline_for(git, git.head(), git.dirty(), base, &query)
         .unwrap()
         .map(|b| b.commit.sha)
 }
@@ -67,6 +67,22 @@ fn linear_history_takes_the_nearest_ancestor_with_results_never_itself() {
     // Dirty results of an ancestor describe no commit and are skipped.
     measure(&mut store, &repo, &c3, true);
     assert_eq!(baseline_sha(&store, &git, None), Some(c2.clone()));
+
+    // An explicit base at the commit itself (merge-base = HEAD) still never picks its own
+    // clean results on a clean tree: the runtime and `check` both select this way.
+    assert_eq!(baseline_sha(&store, &git, Some("HEAD")), Some(c2.clone()));
+
+    // The runs of earlier commits, for a series' noise: before c2, only c1 has results.
+    let tb = testbed();
+    let query = BaselineQuery::new(&tb).benchmark("bench");
+    let earlier = store.history_before(&git, &c2, 20, &query).unwrap();
+    let shas: Vec<&str> = earlier.iter().map(|c| c.commit.sha.as_str()).collect();
+    assert_eq!(shas, vec![c1.as_str()]);
+    let before_c4 = store.history_before(&git, &c4, 1, &query).unwrap();
+    assert_eq!(
+        before_c4[0].commit.sha, c2,
+        "nearest first, dirty c3 skipped"
+    );
 
     // The first-parent walk and revision resolution.
     let walk: Vec<String> = git.first_parents(&c4).unwrap().collect();
@@ -131,7 +147,7 @@ fn an_explicit_base_searches_from_the_merge_base() {
     assert_eq!(baseline_sha(&store, &git, Some(&c[..10])), Some(b.clone()));
     assert_eq!(baseline_sha(&store, &git, Some("HEAD~2")), Some(b));
 
-    let err = candidates(&git, Some("no-such-branch")).unwrap_err();
+    let err = candidates(&git, git.head(), git.dirty(), Some("no-such-branch")).unwrap_err();
     assert!(matches!(err, StoreError::UnknownRevision { .. }), "{err:?}");
     assert!(err.to_string().contains("no-such-branch"), "{err}");
 }
@@ -209,7 +225,12 @@ fn outside_a_repository_results_are_recorded_without_a_commit() {
     assert!(store.commits().unwrap().is_empty());
 
     // Without a commit there is nothing to compare, even when a base is named.
-    assert_eq!(candidates(&git, Some("main")).unwrap().count(), 0);
+    assert_eq!(
+        candidates(&git, git.head(), git.dirty(), Some("main"))
+            .unwrap()
+            .count(),
+        0
+    );
     let err = git.resolve("main").unwrap_err();
     assert!(matches!(err, StoreError::NoRepository { .. }), "{err:?}");
     assert!(err.to_string().contains("not in one"), "{err}");
@@ -274,7 +295,7 @@ fn unrelated_histories_have_no_merge_base_to_compare_against() {
     repo.commit("b.txt", "b");
     repo.detach(&a);
     let git = GitContext::discover(repo.path());
-    let err = candidates(&git, Some("lonely")).unwrap_err();
+    let err = candidates(&git, git.head(), git.dirty(), Some("lonely")).unwrap_err();
     assert!(
         matches!(err, StoreError::NoMergeBase { shallow: false, .. }),
         "{err:?}"

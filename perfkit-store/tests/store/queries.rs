@@ -1,6 +1,6 @@
-//! Listings, history order, and what a baseline pools.
+//! Listings, history order, what a baseline holds, a series' recent runs, and a head's runs.
 
-use perfkit_store::{BaselineQuery, HistoryQuery, Store, Timestamp};
+use perfkit_store::{BaselineQuery, HeadRuns, HistoryQuery, SeriesKey, Store, Timestamp};
 
 use crate::support::{fake_commit, record, run_at, temp_store, testbed, testbed_named};
 
@@ -17,7 +17,7 @@ fn baseline_commit(store: &Store, query: &BaselineQuery<'_>, shas: &[String]) ->
 }
 
 #[test]
-fn a_baseline_pools_every_clean_run_of_its_commit_on_its_testbed() {
+fn a_baseline_keeps_every_clean_run_of_its_commit_on_its_testbed_apart() {
     let (_d, _p, mut store) = temp_store();
     let tb = testbed();
     let other = testbed_named(Some("other machine"));
@@ -45,15 +45,20 @@ fn a_baseline_pools_every_clean_run_of_its_commit_on_its_testbed() {
     assert_eq!(baseline.commit, fake_commit(1));
     assert_eq!(baseline.runs, 2);
     assert_eq!(baseline.newest_run, Timestamp::from_unix_ms(5_000));
-    let a = baseline.series("a", None).unwrap();
-    assert_eq!(a.runs, 2);
-    let mut expected = record("a", 1).samples;
-    expected.extend(record("a", 3).samples);
+    let a = baseline.series(&SeriesKey::new("a", None)).unwrap();
     assert_eq!(
-        a.samples, expected,
-        "oldest run first, dirty and other testbeds left out"
+        a.runs,
+        vec![record("a", 1).samples, record("a", 3).samples],
+        "each run apart, oldest first, dirty and other testbeds left out"
     );
-    assert_eq!(baseline.series("b", None).unwrap().runs, 1);
+    assert_eq!(
+        baseline
+            .series(&SeriesKey::new("b", None))
+            .unwrap()
+            .runs
+            .len(),
+        1
+    );
     assert_eq!(
         baseline.describe(Timestamp::from_unix_ms(5_000 + 2 * 86_400_000)),
         format!("{} (2 runs, 2 days ago)", &fake_commit(1).sha[..7])
@@ -241,4 +246,87 @@ fn listings_count_what_was_recorded() {
         .add_records(perfkit_store::RunId::from_raw(999), &[record("x", 1)])
         .unwrap_err();
     assert!(err.to_string().contains("no run 999"), "{err}");
+}
+
+#[test]
+fn runs_along_takes_the_nearest_commits_with_results_each_run_apart() {
+    let (_d, _p, mut store) = temp_store();
+    let tb = testbed();
+    for i in [1, 2, 4, 5] {
+        store
+            .record_run(&run_at(Some(fake_commit(i)), false, &tb), &[record("a", i)])
+            .unwrap();
+    }
+    store
+        .record_run(
+            &run_at(Some(fake_commit(4)), false, &tb),
+            &[record("a", 40)],
+        )
+        .unwrap();
+    store
+        .record_run(&run_at(Some(fake_commit(3)), true, &tb), &[record("a", 30)])
+        .unwrap();
+    // Nearest first from 5; commit 3 has only a dirty run, so it is skipped.
+    let shas = first_parent_order(6);
+    let found = store
+        .runs_along(&BaselineQuery::new(&tb), shas[1..].iter().cloned(), 3)
+        .unwrap();
+    let got: Vec<(String, usize)> = found
+        .iter()
+        .map(|c| (c.commit.sha.clone(), c.series[0].runs.len()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (fake_commit(4).sha, 2),
+            (fake_commit(2).sha, 1),
+            (fake_commit(1).sha, 1),
+        ]
+    );
+    let none = store
+        .runs_along(&BaselineQuery::new(&tb).benchmark("b"), shas, 20)
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+#[test]
+fn a_head_is_its_clean_runs_its_newest_dirty_run_or_the_runs_since_a_time() {
+    let (_d, _p, mut store) = temp_store();
+    let tb = testbed();
+    let at = |dirty: bool, ms: i64| {
+        let mut run = run_at(Some(fake_commit(1)), dirty, &tb);
+        run.started_at = Timestamp::from_unix_ms(ms);
+        run
+    };
+    store
+        .record_run(&at(false, 1_000), &[record("a", 1)])
+        .unwrap();
+    store
+        .record_run(&at(true, 2_000), &[record("a", 2)])
+        .unwrap();
+    store
+        .record_run(&at(true, 3_000), &[record("a", 3)])
+        .unwrap();
+    let runs = |which| {
+        let c = store
+            .head_runs(&fake_commit(1), &tb, which)
+            .unwrap()
+            .unwrap();
+        (c.dirty, c.series[0].runs.clone())
+    };
+    assert_eq!(runs(HeadRuns::Clean), (false, vec![record("a", 1).samples]));
+    assert_eq!(
+        runs(HeadRuns::NewestDirty),
+        (true, vec![record("a", 3).samples])
+    );
+    assert_eq!(
+        runs(HeadRuns::Since(Timestamp::from_unix_ms(2_000))),
+        (true, vec![record("a", 2).samples, record("a", 3).samples])
+    );
+    assert_eq!(
+        store
+            .head_runs(&fake_commit(2), &tb, HeadRuns::Clean)
+            .unwrap(),
+        None
+    );
 }

@@ -156,7 +156,9 @@ impl Test {
     }
 }
 
-fn mean_level(runs: &[RunEstimate]) -> f64 {
+/// The mean of the runs' log-locations: the level a side is judged at (`perfkit::sides` shows it
+/// for new and missing series too).
+pub(crate) fn mean_level(runs: &[RunEstimate]) -> f64 {
     runs.iter().map(|r| r.log_location).sum::<f64>() / runs.len() as f64
 }
 

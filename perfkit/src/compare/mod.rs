@@ -20,6 +20,7 @@ mod verdict;
 
 pub use budget::{BudgetCheck, Limit, check_budgets};
 pub use change::{Change, Judgement};
+pub(crate) use judge::mean_level;
 pub use judge::{Design, Sides, judge};
 pub use legacy::{LegacyComparison, control_fdr};
 pub use noise::{

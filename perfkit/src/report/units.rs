@@ -4,10 +4,12 @@ use crate::spec::Throughput;
 
 /// A duration in nanoseconds with the unit that keeps it readable: `412.3 µs`, `1.250 ms`.
 pub fn format_ns(ns: f64) -> String {
+    // The unit is chosen on the value as printed (four significant digits), so 999.99 ns
+    // reads 1.000 µs rather than 1000 ns.
     let (value, unit) = match ns.abs() {
-        v if v < 1e3 => (ns, "ns"),
-        v if v < 1e6 => (ns / 1e3, "µs"),
-        v if v < 1e9 => (ns / 1e6, "ms"),
+        v if v < 999.95 => (ns, "ns"),
+        v if v < 999.95e3 => (ns / 1e3, "µs"),
+        v if v < 999.95e6 => (ns / 1e6, "ms"),
         _ => (ns / 1e9, "s"),
     };
     format!("{} {unit}", sig4(value))
@@ -99,6 +101,9 @@ mod tests {
         assert_eq!(format_ns(1_250_000.0), "1.250 ms");
         assert_eq!(format_ns(2.5e9), "2.500 s");
         assert_eq!(format_ns(0.0), "0.000 ns");
+        // A geometric mean of 1 µs came out as 999.9999 ns and printed as `1000 ns`.
+        assert_eq!(format_ns(999.999_9), "1.000 µs");
+        assert_eq!(format_ns(999.94), "999.9 ns");
     }
 
     #[test]

@@ -1,19 +1,26 @@
-//! The baseline comparison of a perf test: find the baseline, judge each measurement with
-//! Welch's test on log-times, confirm a gated regression by measuring again, then record.
+//! The baseline comparison of a perf test: select the baseline and the series' history (the
+//! store's one rule), judge each size with the one judge ([`crate::sides::judge_runs`]),
+//! confirm a gated regression by measuring again, then record.
+//!
+//! The series of one test are its sizes: they are judged together, with the false discovery
+//! rate controlled across them, exactly as `cargo perfkit check` judges them with the rest.
 
 use std::fmt::Write as _;
 
-use perfkit_store::{Baseline, Timestamp};
+use perfkit_store::{CommitRuns, SeriesKey, SeriesRuns, Timestamp};
 
 use super::settings::Settings;
 use super::{Measurement, Outcome, Routine, history, measure};
-use crate::compare::{LegacyComparison as Comparison, Verdict, VerdictRule};
+use crate::compare::{Change, Judgement, Verdict, VerdictRule};
 use crate::measure::Plan;
+use crate::sides::{Fdr, Judged, judge_runs};
 use crate::spec::Spec;
 
 /// Compares `outcome`'s measurements with the baseline, prints the verdicts, and records them.
 /// When the test is gated (`regression = ".."`, `PERFKIT_GATE=1`, `fail_on_regression`) and a
-/// regression is found, measures once more and fails only if the fresh samples confirm it.
+/// regression is found, measures once more and fails only if the judge, given both runs as
+/// the head, still finds it. A baseline that cannot be read (a bad `PERFKIT_BASELINE`) fails
+/// the test after its result is recorded.
 pub(super) fn judge(
     spec: &Spec,
     routine: Routine,
@@ -26,92 +33,130 @@ pub(super) fn judge(
         return Ok(());
     };
     outcome.text.push_str(&history.notes);
-    let baseline = history.baseline(series)?;
     let rule = VerdictRule {
         alpha: spec.alpha.unwrap_or(settings.rule.alpha),
         threshold: spec.regression.unwrap_or(settings.rule.threshold),
     };
     let gate = spec.regression.is_some() || settings.gate;
+    let none = vec![None; outcome.measurements.len()];
 
-    let Some(baseline) = baseline else {
-        outcome.text.push_str("no baseline yet\n");
-        let none = vec![None; outcome.measurements.len()];
-        return history.record(series, &outcome.measurements, &none);
+    let (baseline, earlier) = match history.baseline(series) {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            outcome.text.push_str("no baseline yet\n");
+            return history.record(series, &outcome.measurements, &none);
+        }
+        Err(e) => {
+            // Record first: the measurement is good whatever the baseline's trouble.
+            history.record(series, &outcome.measurements, &none)?;
+            return Err(e);
+        }
     };
     let _ = writeln!(
         outcome.text,
         "baseline: {}",
         baseline.describe(Timestamp::now())
     );
-    let mut comparisons = compare_all(
-        spec,
+    let heads = |runs: &[&[Measurement]]| head_runs(spec, runs);
+    let first = outcome.measurements.clone();
+    let mut changes = judge_all(
+        &heads(&[&first]),
         &baseline,
-        &outcome.measurements,
+        &earlier,
+        &first,
         &rule,
         &mut outcome.text,
     );
 
     let mut failure = None;
-    if gate && regressed(&comparisons).next().is_some() {
+    if gate && regressed(&changes).next().is_some() {
         outcome
             .text
             .push_str("regression against the baseline: measuring again to confirm\n");
         let again = measure(spec, routine, settings.mode, plan)?;
-        let second = compare_all(spec, &baseline, &again, &rule, &mut outcome.text);
-        let confirmed: Vec<usize> = regressed(&comparisons)
-            .filter(|&i| matches!(&second[i], Some(c) if c.verdict == Verdict::Regression))
-            .collect();
+        let both = judge_all(
+            &heads(&[&first, &again]),
+            &baseline,
+            &earlier,
+            &again,
+            &rule,
+            &mut outcome.text,
+        );
+        let confirmed: Vec<usize> = regressed(&both).collect();
         if confirmed.is_empty() {
             outcome
                 .text
-                .push_str("confirmation: not confirmed by the fresh samples; not failing\n");
+                .push_str("confirmation: not confirmed with the second run; not failing\n");
         } else {
-            let _ = writeln!(outcome.text, "confirmation: the fresh samples confirm it");
+            let _ = writeln!(outcome.text, "confirmation: the second run confirms it");
             failure = Some(regression_failure(
-                spec, &baseline, &again, &second, &confirmed, &rule,
+                spec, &baseline, &again, &both, &confirmed, &rule,
             ));
         }
         // The fresh samples are the answer the test gives, so they are what history keeps.
         outcome.measurements = again;
-        comparisons = second;
+        changes = both;
     }
-    history.record(series, &outcome.measurements, &comparisons)?;
+    history.record(series, &outcome.measurements, &changes)?;
     failure.map_or(Ok(()), Err)
 }
 
-fn regressed(comparisons: &[Option<Comparison>]) -> impl Iterator<Item = usize> + '_ {
-    comparisons
+fn regressed(changes: &[Option<Change>]) -> impl Iterator<Item = usize> + '_ {
+    changes
         .iter()
         .enumerate()
         .filter(|(_, c)| matches!(c, Some(c) if c.verdict == Verdict::Regression))
         .map(|(i, _)| i)
 }
 
-/// One comparison per measurement (`None`: the baseline lacks that series), each printed as
-/// `  vs baseline (n = 1000): +7.2% [+4.1%, +10.4%]  p=0.0003  regression`.
-fn compare_all(
-    spec: &Spec,
-    baseline: &Baseline,
+fn key(spec: &Spec, m: &Measurement) -> SeriesKey {
+    SeriesKey::new(spec.benchmark_name(), m.size.map(|n| n as u64))
+}
+
+/// The head's runs of each size: one per measurement pass (the confirmation adds one).
+fn head_runs(spec: &Spec, passes: &[&[Measurement]]) -> Vec<SeriesRuns> {
+    passes[0]
+        .iter()
+        .enumerate()
+        .map(|(i, m)| SeriesRuns {
+            key: key(spec, m),
+            runs: passes
+                .iter()
+                .filter_map(|p| p.get(i))
+                .map(|m| m.samples.times_ns.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Judges every size; one change per measurement (`None`: new, or too little to judge), each
+/// printed as `  vs baseline (n = 1000): +7.2% [+4.1%, +10.4%]  p=0.0003  regression  (noise:
+/// prior)`.
+fn judge_all(
+    head: &[SeriesRuns],
+    baseline: &CommitRuns,
+    earlier: &[CommitRuns],
     measurements: &[Measurement],
     rule: &VerdictRule,
     text: &mut String,
-) -> Vec<Option<Comparison>> {
-    measurements
-        .iter()
-        .map(|m| {
+) -> Vec<Option<Change>> {
+    let judged = judge_runs(head, Some(&baseline.series), earlier, false, rule, Fdr::Bh);
+    head.iter()
+        .zip(measurements)
+        .map(|(series, m)| {
             let label = m.size.map(|n| format!(" (n = {n})")).unwrap_or_default();
-            let series = baseline.series(spec.benchmark_name(), m.size.map(|n| n as u64));
-            let Some(series) = series else {
-                let _ = writeln!(text, "  vs baseline{label}: {}", Verdict::New);
-                return None;
-            };
-            match Comparison::new(&series.samples, &m.samples.times_ns, rule) {
-                Ok(c) => {
-                    let _ = writeln!(text, "  vs baseline{label}: {c}");
-                    Some(c)
+            let found: Option<&Judged> = judged.iter().find(|j| j.key == series.key);
+            match found.map(|j| &j.judgement) {
+                Some(Judgement::Change(c)) => {
+                    let _ = writeln!(text, "  vs baseline{label}: {c}  (noise: {})", c.noise);
+                    Some(*c)
                 }
-                Err(e) => {
-                    let _ = writeln!(text, "  vs baseline{label}: cannot compare ({e})");
+                Some(Judgement::Insufficient { reason }) => {
+                    let _ = writeln!(text, "  vs baseline{label}: cannot compare ({reason})");
+                    None
+                }
+                _ => {
+                    let _ = writeln!(text, "  vs baseline{label}: {}", Verdict::New);
                     None
                 }
             }
@@ -121,9 +166,9 @@ fn compare_all(
 
 fn regression_failure(
     spec: &Spec,
-    baseline: &Baseline,
+    baseline: &CommitRuns,
     measurements: &[Measurement],
-    comparisons: &[Option<Comparison>],
+    changes: &[Option<Change>],
     confirmed: &[usize],
     rule: &VerdictRule,
 ) -> String {
@@ -136,7 +181,7 @@ fn regression_failure(
         rule.alpha
     );
     for &i in confirmed {
-        if let Some(c) = &comparisons[i] {
+        if let Some(c) = &changes[i] {
             let label = measurements[i]
                 .size
                 .map(|n| format!(" (n = {n})"))

@@ -122,7 +122,7 @@ fn baselines_and_gated_regressions() {
         "{slow}"
     );
     assert!(
-        slow.contains("confirmation: the fresh samples confirm it"),
+        slow.contains("confirmation: the second run confirms it"),
         "{slow}"
     );
     assert!(
@@ -225,4 +225,43 @@ fn a_comparison_records_each_variant_at_each_size() {
             ("sum/loop".to_owned(), vec![10, 20, 40], 3),
         ]
     );
+}
+
+/// Issue 11.4: a bad `PERFKIT_BASELINE` threw the measurement away (the test failed before
+/// recording). Now the result is recorded first, and the failure names the revision.
+#[test]
+fn a_bad_base_revision_records_first_then_fails_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["commit", "-q", "--allow-empty", "-m", "A"]);
+    let db = dir.path().join("history.db");
+    let mut settings = Settings::isolated(Mode::Full, dir.path().join("measure.lock"));
+    settings.history = History::Record(HistoryConfig {
+        db: DbLocation::Sqlite(db.clone()),
+        base: Some("no-such-branch".into()),
+        testbed: Some("synthetic".into()),
+    });
+    let spec = Spec {
+        path: "history::bad_base",
+        manifest_dir: Box::leak(repo.display().to_string().into_boxed_str()),
+        samples: Some(5),
+        ..Spec::DEFAULT
+    };
+    let out = execute(&spec, Routine::Bencher(synthetic), &settings);
+    let failure = out.failure.expect("a bad base revision fails the test");
+    assert!(
+        failure.contains("PERFKIT_BASELINE=`no-such-branch`"),
+        "{failure}"
+    );
+    assert!(failure.contains("its result was recorded"), "{failure}");
+    let store = perfkit_store::Store::open(&db).unwrap();
+    let recorded: Vec<(String, u64)> = store
+        .benchmarks()
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.results))
+        .collect();
+    assert_eq!(recorded, vec![("history::bad_base".to_owned(), 1)]);
 }

@@ -134,7 +134,7 @@ fn conforms(value: &Value, shape: &Value, path: &str) {
     }
 }
 
-/// Schema 1 of `compare --format json`, as docs/cli-json.md describes it.
+/// Schema 2 of `compare --format json`, as docs/cli-json.md describes it.
 fn compare_shape() -> Value {
     let commit = json!({
         "sha": "string", "short": "string", "subject": "string", "date": "string",
@@ -142,10 +142,7 @@ fn compare_shape() -> Value {
     });
     let side =
         json!({ "commit": commit, "runs": "integer", "dirty": "boolean", "measured_at": "string" });
-    let stats = json!({
-        "median_ns": "number", "median_ci_ns": ["number"], "p95_ns": "number", "p99_ns": "number",
-        "samples": "integer", "runs": "integer",
-    });
+    let estimate = json!({ "estimate_ns": "number", "runs": "integer" });
     json!({
         "schema": "integer",
         "command": "string",
@@ -155,11 +152,13 @@ fn compare_shape() -> Value {
         },
         "base": side,
         "head": side,
+        "history_commits": "integer",
         "rule": { "alpha": "number", "threshold": "number", "fdr": "string" },
         "benchmarks": [{
-            "name": "string", "size": "integer?", "base": stats, "head": stats,
+            "name": "string", "size": "integer?", "base": estimate, "head": estimate,
             "ratio": "number?", "change": "number?", "ratio_ci": ["number"], "p": "number?",
-            "q": "number?", "verdict": "string", "note": "string?",
+            "q": "number?", "df": "number?", "noise": { "source": "string", "text": "string" },
+            "verdict": "string", "note": "string?",
         }],
         "counts": {
             "regression": "integer", "improvement": "integer", "unchanged": "integer",
@@ -169,7 +168,7 @@ fn compare_shape() -> Value {
 }
 
 #[test]
-fn compare_json_parses_and_follows_schema_1() {
+fn compare_json_parses_and_follows_schema_2() {
     let s = &*SCENARIO;
     let c = s.perfkit(&["compare", "--format", "json"]);
     assert_eq!(c.code, 0, "{c:#?}");
@@ -177,7 +176,7 @@ fn compare_json_parses_and_follows_schema_1() {
     conforms(&v, &compare_shape(), "$");
     assert_eq!(
         (v["schema"].as_u64(), v["command"].as_str()),
-        (Some(1), Some("compare"))
+        (Some(2), Some("compare"))
     );
     assert_eq!(v["head"]["commit"]["sha"], json!(s.commits[2]));
     assert_eq!(v["base"]["commit"]["sha"], json!(s.commits[1]));
@@ -218,7 +217,7 @@ fn compare_markdown_renders_a_table() {
         "{md}"
     );
     assert!(
-        md.contains("| benchmark | base | head | change | 95% CI | p | q | verdict |\n|:---|---:|---:|---:|:---|---:|---:|:---|\n"),
+        md.contains("| benchmark | base | head | change | 95% CI | p | q | noise | verdict |\n|:---|---:|---:|---:|:---|---:|---:|:---|:---|\n"),
         "{md}"
     );
     let row = md
