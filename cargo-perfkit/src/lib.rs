@@ -36,6 +36,7 @@ mod error;
 pub mod exit;
 mod judging;
 mod render;
+mod report;
 mod workspace;
 
 use std::ffi::OsString;
