@@ -99,21 +99,20 @@ struct Mark {
     title: String,
 }
 
-/// A log axis's range around `values` (positive, finite ones), padded by 10%.
-fn log_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
+/// A log axis, drawn as a linear axis over natural logs (plotters' own log axis leaves a
+/// narrow range without labels): the range of `ln v` over the positive, finite `values`,
+/// padded by 5% of its span (at least ±2.5% around a single value).
+fn ln_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values
         .into_iter()
         .filter(|v| v.is_finite() && *v > 0.0)
-        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .map(f64::ln)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if !lo.is_finite() {
-        return 1.0..10.0;
+        return 0.0..1.0;
     }
-    let (lo, hi) = if hi / lo < 1.05 {
-        (lo / 1.05, hi * 1.05)
-    } else {
-        (lo, hi)
-    };
-    lo / 1.1..hi * 1.1
+    let pad = ((hi - lo) * 0.05).max(0.025);
+    lo - pad..hi + pad
 }
 
 /// The overview: each series' change with its CI on one log-ratio axis, coloured by verdict,
@@ -126,7 +125,7 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
         .collect();
     let n = changes.len() as i32;
     let slower = 1.0 + rule.threshold;
-    let x = log_range(
+    let x = ln_range(
         changes
             .iter()
             .filter_map(|(_, j)| j.change())
@@ -139,7 +138,7 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(320)
-            .build_cartesian_2d(x.clone().log_scale(), -1..n)?;
+            .build_cartesian_2d(x.clone(), -1..n)?;
         let names: Vec<String> = changes
             .iter()
             .map(|(name, _)| truncate(&escape::text(name), 48))
@@ -156,24 +155,24 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
                     .cloned()
                     .unwrap_or_default()
             })
-            .x_label_formatter(&|r| change(*r))
+            .x_label_formatter(&|r| change(r.exp()))
             .x_desc("change (log scale); shaded: within the threshold")
             .draw()?;
         chart.draw_series([Rectangle::new(
-            [(1.0 / slower, -1), (slower, n)],
+            [(-slower.ln(), -1), (slower.ln(), n)],
             UNCHANGED.mix(0.15).filled(),
         )])?;
-        chart.draw_series(LineSeries::new([(1.0, -1), (1.0, n)], BLACK.mix(0.5)))?;
+        chart.draw_series(LineSeries::new([(0.0, -1), (0.0, n)], BLACK.mix(0.5)))?;
         for (i, (name, j)) in changes.iter().enumerate() {
             let c = j.change().expect("filtered to changes");
             let (y, col) = (n - 1 - i as i32, colour(c.verdict));
             chart.draw_series(LineSeries::new(
-                [(c.ratio_ci.lower, y), (c.ratio_ci.upper, y)],
+                [(c.ratio_ci.lower.ln(), y), (c.ratio_ci.upper.ln(), y)],
                 col.stroke_width(2),
             ))?;
-            chart.draw_series([Circle::new((c.ratio, y), 4, col.filled())])?;
+            chart.draw_series([Circle::new((c.ratio.ln(), y), 4, col.filled())])?;
             marks.push(Mark {
-                at: chart.backend_coord(&(c.ratio, y)),
+                at: chart.backend_coord(&(c.ratio.ln(), y)),
                 title: format!(
                     "{name}: {} {} p={:.4} {}",
                     change(c.ratio),
@@ -192,7 +191,7 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
 pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
     let points = &b.points;
     let n = points.len();
-    let y = log_range(
+    let y = ln_range(
         points
             .iter()
             .flat_map(|p| {
@@ -207,7 +206,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(80)
-            .build_cartesian_2d(x.clone(), y.clone().log_scale())?;
+            .build_cartesian_2d(x.clone(), y.clone())?;
         let shas: Vec<&str> = points.iter().map(|p| p.commit.short_sha()).collect();
         chart
             .configure_mesh()
@@ -220,13 +219,15 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
                     String::new()
                 }
             })
-            .y_label_formatter(&|v| ns(*v))
+            .y_label_formatter(&|v| ns(v.exp()))
+            .y_desc("time per iteration (log scale)")
             .x_desc("commit, oldest first along first parents")
             .draw()?;
         let banded: Vec<(f64, (f64, f64))> = points
             .iter()
             .enumerate()
             .filter_map(|(i, p)| Some((i as f64, p.band?)))
+            .map(|(x, (lo, hi))| (x, (lo.ln(), hi.ln())))
             .collect();
         if !banded.is_empty() {
             let mut outline: Vec<(f64, f64)> = banded.iter().map(|(x, b)| (*x, b.1)).collect();
@@ -240,7 +241,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
                 .label("95% CI of the median")
                 .legend(|(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], BAND.mix(0.18).filled()));
         }
-        let level = points.iter().enumerate().map(|(i, p)| (i as f64, p.level));
+        let level = points.iter().enumerate().map(|(i, p)| (i as f64, p.level.ln()));
         chart
             .draw_series(LineSeries::new(level.clone(), BAND.stroke_width(2)))?
             .label("estimate (as judged)")
@@ -250,7 +251,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
             .iter()
             .enumerate()
             .filter(|(_, p)| p.p95.is_finite())
-            .map(|(i, p)| (i as f64, p.p95));
+            .map(|(i, p)| (i as f64, p.p95.ln()));
         chart
             .draw_series(LineSeries::new(p95, P95.mix(0.7)))?
             .label("p95")
@@ -258,7 +259,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
         for (stat, limit) in &b.budgets {
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(x.start, *limit), (x.end, *limit)],
+                    [(x.start, limit.ln()), (x.end, limit.ln())],
                     6,
                     4,
                     BUDGET.stroke_width(1),
@@ -267,7 +268,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BUDGET));
         }
         for (i, p) in points.iter().enumerate() {
-            let at = (i as f64, p.level);
+            let at = (i as f64, p.level.ln());
             if let Some(c) = p.step.filter(|c| {
                 matches!(c.verdict, Verdict::Regression | Verdict::Improvement)
             }) {
@@ -304,16 +305,16 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
         v
     };
     let (base, head) = (sorted(base), sorted(head));
-    let x = log_range(base.iter().chain(&head).copied());
+    let x = ln_range(base.iter().chain(&head).copied());
     svg("distribution", 260, |root, _| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(50)
-            .build_cartesian_2d(x.clone().log_scale(), 0.0..1.0)?;
+            .build_cartesian_2d(x.clone(), 0.0..1.0)?;
         chart
             .configure_mesh()
-            .x_label_formatter(&|v| ns(*v))
+            .x_label_formatter(&|v| ns(v.exp()))
             .x_desc("time per iteration (log scale)")
             .y_desc("fraction of samples ≤ x")
             .draw()?;
@@ -324,8 +325,8 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
             let n = samples.len() as f64;
             let mut steps = vec![(x.start, 0.0)];
             for (i, v) in samples.iter().enumerate() {
-                steps.push((*v, i as f64 / n));
-                steps.push((*v, (i + 1) as f64 / n));
+                steps.push((v.ln(), i as f64 / n));
+                steps.push((v.ln(), (i + 1) as f64 / n));
             }
             steps.push((x.end, 1.0));
             chart
@@ -347,32 +348,33 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
 /// crossovers marked.
 pub fn growth(g: &Growth) -> Result<String, PlotError> {
     let all = || g.variants.iter().flat_map(|v| &v.points);
-    let x = log_range(all().map(|p| p.0 as f64));
-    let y = log_range(all().map(|p| p.1));
+    let x = ln_range(all().map(|p| p.0 as f64));
+    let y = ln_range(all().map(|p| p.1));
     svg("growth", 320, |root, marks| {
         let mut chart = ChartBuilder::on(root)
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(80)
-            .build_cartesian_2d(x.clone().log_scale(), y.clone().log_scale())?;
+            .build_cartesian_2d(x.clone(), y.clone())?;
         chart
             .configure_mesh()
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| ns(*v))
+            .x_label_formatter(&|v| format!("{:.0}", v.exp()))
+            .y_label_formatter(&|v| ns(v.exp()))
+            .y_desc("time per iteration (log scale)")
             .x_desc("n (log scale)")
             .draw()?;
         for (i, v) in g.variants.iter().enumerate() {
             let col = VARIANTS[i % VARIANTS.len()];
-            let pts = v.points.iter().map(|&(n, t)| (n as f64, t));
+            let pts = v.points.iter().map(|&(n, t)| ((n as f64).ln(), t.ln()));
             let class = v.class.as_deref().unwrap_or("no fit");
             chart
                 .draw_series(LineSeries::new(pts.clone(), col.stroke_width(2)))?
                 .label(format!("{}: {class}", truncate(&escape::text(&v.name), 40)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], col.stroke_width(2)));
             chart.draw_series(pts.clone().map(|c| Circle::new(c, 3, col.filled())))?;
-            for (n, t) in pts {
+            for &(n, t) in &v.points {
                 marks.push(Mark {
-                    at: chart.backend_coord(&(n, t)),
+                    at: chart.backend_coord(&((n as f64).ln(), t.ln())),
                     title: format!("{} at n={n}: {} ({class})", v.name, ns(t)),
                 });
             }
@@ -381,13 +383,13 @@ pub fn growth(g: &Growth) -> Result<String, PlotError> {
             for b in &g.variants[i + 1..] {
                 for n in crossovers(a, b) {
                     chart.draw_series(DashedLineSeries::new(
-                        [(n, y.start), (n, y.end)],
+                        [(n.ln(), y.start), (n.ln(), y.end)],
                         4,
                         4,
                         BLACK.mix(0.6).stroke_width(1),
                     ))?;
                     marks.push(Mark {
-                        at: chart.backend_coord(&(n, y.start * 1.15)),
+                        at: chart.backend_coord(&(n.ln(), y.start + (y.end - y.start) * 0.05)),
                         title: format!("{} and {} cross near n≈{n:.0}", a.name, b.name),
                     });
                 }
