@@ -53,7 +53,14 @@ fn main() {
     let out = out.unwrap_or_else(|| dir.path().join("report.html"));
     let (out_arg, db_arg) = (out.display().to_string(), db.display().to_string());
     let argv = [
-        "cargo-perfkit", "perfkit", "report", "--out", &out_arg, "--db", &db_arg, "--testbed",
+        "cargo-perfkit",
+        "perfkit",
+        "report",
+        "--out",
+        &out_arg,
+        "--db",
+        &db_arg,
+        "--testbed",
         "synthetic",
     ];
     let (mut ctx, captured) = Context::captured(dir.path(), &[]);
@@ -185,7 +192,12 @@ fn record(dir: &Path, db: &Path, shas: &[String], benchmarks: usize) {
             } else {
                 1.0
             };
-            let mut r = result(&format!("app::bench_{b:03}"), None, base * drift * step, &mut noise);
+            let mut r = result(
+                &format!("app::bench_{b:03}"),
+                None,
+                base * drift * step,
+                &mut noise,
+            );
             if b % 10 == 1 {
                 r.budgets = vec![BudgetOutcome {
                     statistic: "median".into(),
@@ -199,8 +211,18 @@ fn record(dir: &Path, db: &Path, shas: &[String], benchmarks: usize) {
         for (group, scale) in [("dedup", 1.0), ("search", 0.3)] {
             for n in SIZES {
                 let n_f = n as f64;
-                records.push(result(&format!("{group}/sort_then_scan"), Some(n), scale * 40.0 * n_f * n_f.ln(), &mut noise));
-                records.push(result(&format!("{group}/nested_loops"), Some(n), scale * 0.9 * n_f * n_f, &mut noise));
+                records.push(result(
+                    &format!("{group}/sort_then_scan"),
+                    Some(n),
+                    scale * 40.0 * n_f * n_f.ln(),
+                    &mut noise,
+                ));
+                records.push(result(
+                    &format!("{group}/nested_loops"),
+                    Some(n),
+                    scale * 0.9 * n_f * n_f,
+                    &mut noise,
+                ));
             }
         }
         let mut run = Run::new(&git, testbed(), "0.1.0", Source::PerfTest);

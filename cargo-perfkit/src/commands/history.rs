@@ -179,7 +179,12 @@ pub(crate) fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<Co
 
 /// The newest `limit` commits of a series, each judged against the one before (with the
 /// commits before that as its history).
-pub(crate) fn series(key: SeriesKey, commits: &[CommitRuns], limit: usize, rule: &VerdictRule) -> Series {
+pub(crate) fn series(
+    key: SeriesKey,
+    commits: &[CommitRuns],
+    limit: usize,
+    rule: &VerdictRule,
+) -> Series {
     let runs_of = |c: &CommitRuns| -> Vec<SeriesRuns> { c.series.clone() };
     let points = commits
         .iter()

@@ -46,7 +46,8 @@ pub fn report(ctx: &mut Context, global: &Global, args: &ReportArgs) -> CliResul
             .join("perfkit")
             .join("report.html"),
     };
-    let html = page::document(&found, &command(args)).map_err(|e| CliError::usage(e.to_string()))?;
+    let html =
+        page::document(&found, &command(args)).map_err(|e| CliError::usage(e.to_string()))?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| cannot_write(&out, &e))?;
     }

@@ -161,7 +161,14 @@ pub fn collect(
             continue;
         };
         benchmarks.push(benchmark(
-            key, sizes, &commits, &bands, &mut budgets, &judging, &base_of, rule,
+            key,
+            sizes,
+            &commits,
+            &bands,
+            &mut budgets,
+            &judging,
+            &base_of,
+            rule,
         ));
     }
     Ok(ReportData {

@@ -87,7 +87,11 @@ fn branch_text(r: &ReportData) -> String {
 
 fn overview(out: &mut String, r: &ReportData) -> Result<(), PlotError> {
     out.push_str("<section id=\"overview\">\n<h2>Latest commit against its baseline</h2>\n");
-    let judged = r.rows.iter().filter(|j| j.judgement.change().is_some()).count();
+    let judged = r
+        .rows
+        .iter()
+        .filter(|j| j.judgement.change().is_some())
+        .count();
     if r.judging.base.is_none() {
         out.push_str("<p class=\"note\">No earlier commit has results on this testbed, so every benchmark is new: there is nothing to compare with yet.</p>\n");
     } else if judged > 0 {

@@ -107,7 +107,9 @@ fn ln_range(values: impl IntoIterator<Item = f64>) -> Range<f64> {
         .into_iter()
         .filter(|v| v.is_finite() && *v > 0.0)
         .map(f64::ln)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() {
         return 0.0..1.0;
     }
@@ -239,9 +241,14 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
             chart
                 .draw_series([Polygon::new(outline, BAND.mix(0.18).filled())])?
                 .label("95% CI of the median")
-                .legend(|(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], BAND.mix(0.18).filled()));
+                .legend(|(x, y)| {
+                    Rectangle::new([(x, y - 4), (x + 16, y + 4)], BAND.mix(0.18).filled())
+                });
         }
-        let level = points.iter().enumerate().map(|(i, p)| (i as f64, p.level.ln()));
+        let level = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64, p.level.ln()));
         chart
             .draw_series(LineSeries::new(level.clone(), BAND.stroke_width(2)))?
             .label("estimate (as judged)")
@@ -269,13 +276,19 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
         }
         for (i, p) in points.iter().enumerate() {
             let at = (i as f64, p.level.ln());
-            if let Some(c) = p.step.filter(|c| {
-                matches!(c.verdict, Verdict::Regression | Verdict::Improvement)
-            }) {
+            if let Some(c) = p
+                .step
+                .filter(|c| matches!(c.verdict, Verdict::Regression | Verdict::Improvement))
+            {
                 chart.draw_series([TriangleMarker::new(at, 7, colour(c.verdict).filled())])?;
             }
             let step = p.step.map_or(String::new(), |c| {
-                format!("; {} {} {}", change(c.ratio), change_ci(c.ratio_ci), c.verdict)
+                format!(
+                    "; {} {} {}",
+                    change(c.ratio),
+                    change_ci(c.ratio_ci),
+                    c.verdict
+                )
             });
             marks.push(Mark {
                 at: chart.backend_coord(&at),
@@ -300,7 +313,11 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
 /// The empirical distribution functions of the base's and the head's samples, on a log axis.
 pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
     let sorted = |s: &[f64]| {
-        let mut v: Vec<f64> = s.iter().copied().filter(|x| x.is_finite() && *x > 0.0).collect();
+        let mut v: Vec<f64> = s
+            .iter()
+            .copied()
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .collect();
         v.sort_by(f64::total_cmp);
         v
     };
