@@ -7,7 +7,7 @@
 //!
 //! Builds a git repository of COMMITS commits (default 1000, with `git fast-import`) and a
 //! store with a run of BENCHMARKS benchmarks (default 100) at each: most unsized, with slow
-//! drifts and a few real steps; four of them sized (two comparisons of two variants at six
+//! drifts and a few real steps (and at the newest commit a regression and an improvement); four of them sized (two comparisons of two variants at six
 //! sizes, whose lines cross). Then writes the report and prints how long that took (the
 //! store is built before the clock starts). `--out` keeps the report; without it, it is
 //! written into the temporary directory and deleted.
@@ -187,10 +187,13 @@ fn record(dir: &Path, db: &Path, shas: &[String], benchmarks: usize) {
             // fixed at 85%).
             let drift = 1.0 + 0.03 * ((i as f64 / 90.0) + b as f64).sin();
             let at = i * 100 / shas.len().max(1);
-            let step = if b % 5 == 0 && (60..85).contains(&at) {
-                1.25
-            } else {
-                1.0
+            // And at the newest commit, one regression and one improvement for the overview.
+            let newest = i + 1 == shas.len();
+            let step = match b {
+                _ if b % 5 == 0 && (60..85).contains(&at) => 1.25,
+                1 if newest => 1.3,
+                3 if newest => 0.8,
+                _ => 1.0,
             };
             let mut r = result(
                 &format!("app::bench_{b:03}"),

@@ -147,6 +147,7 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
             .collect();
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .disable_y_mesh()
             .y_labels(changes.len() + 2)
             // The first row at the top.
@@ -212,6 +213,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
         let shas: Vec<&str> = points.iter().map(|p| p.commit.short_sha()).collect();
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .x_labels(n.clamp(1, 8))
             .x_label_formatter(&|i| {
                 let i = i.round();
@@ -331,6 +333,7 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
             .build_cartesian_2d(x.clone(), 0.0..1.0)?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .x_label_formatter(&|v| ns(v.exp()))
             .x_desc("time per iteration (log scale)")
             .y_desc("fraction of samples ≤ x")
@@ -375,6 +378,7 @@ pub fn growth(g: &Growth) -> Result<String, PlotError> {
             .build_cartesian_2d(x.clone(), y.clone())?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .x_label_formatter(&|v| format!("{:.0}", v.exp()))
             .y_label_formatter(&|v| ns(v.exp()))
             .y_desc("time per iteration (log scale)")
