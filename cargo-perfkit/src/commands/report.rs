@@ -15,11 +15,8 @@ use crate::workspace::Workspace;
 /// Writes the report of every benchmark matching the pattern.
 pub fn report(ctx: &mut Context, global: &Global, args: &ReportArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let (rule, _) = ws.rule(&crate::cli::RuleArgs {
-        alpha: None,
-        threshold: None,
-        fdr: crate::cli::Fdr::Bh,
-    })?;
+    // The settings' rule (PERFKIT_ALPHA, PERFKIT_THRESHOLD, perfkit.toml), as `check` uses it.
+    let rule = ws.rule;
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();

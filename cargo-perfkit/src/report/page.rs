@@ -208,9 +208,13 @@ fn about(out: &mut String, r: &ReportData, command: &str) {
     let _ = write!(
         out,
         "<tr><th>perfkit</th><td>{}</td></tr>\n</table>\n\
-         <p>To measure again and compare, at the latest commit:</p>\n\
-         <pre>cargo perfkit run\ncargo perfkit compare\ncargo perfkit history\n{}</pre>\n</section>\n",
+         <p>The overview's verdicts are those of <code>cargo perfkit check</code> at the latest \
+         commit, the steps those of <code>cargo perfkit history</code>. To measure again, judge, \
+         and write this report:</p>\n\
+         <pre>git checkout {}\ncargo perfkit run\ncargo perfkit check\ncargo perfkit history\n{}</pre>\n\
+         </section>\n",
         env!("CARGO_PKG_VERSION"),
+        html(&r.judging.head.commit.sha),
         html(command)
     );
 }
