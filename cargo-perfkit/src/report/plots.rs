@@ -77,9 +77,16 @@ fn svg(
     }
     let mut hover = String::from("<g class=\"hover\">");
     for m in marks {
+        // The transparent stroke widens what the pointer can hit around a small dot.
+        let paint = match m.dot {
+            Some(RGBColor(r, g, b)) => format!(
+                "r=\"2\" fill=\"#{r:02x}{g:02x}{b:02x}\" stroke=\"#000\" stroke-opacity=\"0\" stroke-width=\"6\""
+            ),
+            None => "r=\"5\" fill=\"#000\" fill-opacity=\"0\"".to_owned(),
+        };
         let _ = write!(
             hover,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#000\" fill-opacity=\"0\"><title>{}</title></circle>",
+            "<circle cx=\"{}\" cy=\"{}\" {paint}><title>{}</title></circle>",
             m.at.0,
             m.at.1,
             escape::html(&m.title)
@@ -97,6 +104,9 @@ fn svg(
 struct Mark {
     at: (i32, i32),
     title: String,
+    /// Drawn as a small dot of this colour (one element per point instead of two, which
+    /// matters at a thousand commits); else invisible.
+    dot: Option<RGBColor>,
 }
 
 /// A log axis, drawn as a linear axis over natural logs (plotters' own log axis leaves a
@@ -183,6 +193,7 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
                     c.p,
                     c.verdict
                 ),
+                dot: None,
             });
         }
         Ok(())
@@ -252,10 +263,9 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
             .enumerate()
             .map(|(i, p)| (i as f64, p.level.ln()));
         chart
-            .draw_series(LineSeries::new(level.clone(), BAND.stroke_width(2)))?
+            .draw_series(LineSeries::new(level, BAND.stroke_width(2)))?
             .label("estimate (as judged)")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BAND.stroke_width(2)));
-        chart.draw_series(level.map(|c| Circle::new(c, 2, BAND.filled())))?;
         let p95 = points
             .iter()
             .enumerate()
@@ -300,6 +310,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
                     truncate(&p.commit.summary, 60),
                     ns(p.level)
                 ),
+                dot: Some(BAND),
             });
         }
         chart
@@ -397,6 +408,7 @@ pub fn growth(g: &Growth) -> Result<String, PlotError> {
                 marks.push(Mark {
                     at: chart.backend_coord(&((n as f64).ln(), t.ln())),
                     title: format!("{} at n={n}: {} ({class})", v.name, ns(t)),
+                    dot: None,
                 });
             }
         }
@@ -412,6 +424,7 @@ pub fn growth(g: &Growth) -> Result<String, PlotError> {
                     marks.push(Mark {
                         at: chart.backend_coord(&(n.ln(), y.start + (y.end - y.start) * 0.05)),
                         title: format!("{} and {} cross near n≈{n:.0}", a.name, b.name),
+                        dot: None,
                     });
                 }
             }
