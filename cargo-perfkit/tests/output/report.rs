@@ -247,3 +247,15 @@ fn open_in(browser: &Path, file: &Path) -> (Vec<String>, PathBuf) {
         .collect();
     (console, shot)
 }
+
+#[test]
+fn base_bounds_the_baseline_as_in_check() {
+    let p = project();
+    let (doc, _) = report(&p, &["--base", "HEAD~2"]);
+    let oldest = p.commit("HEAD~2");
+    assert!(
+        doc.contains(&format!("against {} (initial)", oldest.short_sha())),
+        "{doc}"
+    );
+    assert!(doc.contains("--base &#39;HEAD~2&#39;"), "the command to write it again");
+}
