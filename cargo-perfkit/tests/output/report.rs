@@ -257,5 +257,8 @@ fn base_bounds_the_baseline_as_in_check() {
         doc.contains(&format!("against {} (initial)", oldest.short_sha())),
         "{doc}"
     );
-    assert!(doc.contains("--base &#39;HEAD~2&#39;"), "the command to write it again");
+    assert!(
+        doc.contains("--base &#39;HEAD~2&#39;"),
+        "the command to write it again"
+    );
 }
