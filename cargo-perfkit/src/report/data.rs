@@ -9,8 +9,10 @@ use perfkit::complexity::{Point as FitPoint, fit};
 use perfkit::sides::{Fdr, Judged};
 use perfkit::stats::percentile;
 use perfkit_store::{
-    Commit, CommitRuns, GitContext, HeadRuns, HistoryQuery, SeriesKey, Store, Testbed,
+    Commit, GitContext, HeadRuns, HistoryPoint as StoredPoint, HistoryQuery, SeriesKey, Store,
+    Testbed,
 };
+use rayon::prelude::*;
 
 use crate::commands::history::{by_series, series, stored_first_parents};
 use crate::commands::matches;
@@ -127,49 +129,19 @@ pub fn collect(
         .cloned()
         .collect();
     let base_of = base_sides(store, testbed, &judging)?;
-    let mut benchmarks = Vec::new();
-    for name in names {
-        let points = store.history(&HistoryQuery::new(name, testbed).along(&along))?;
-        // What `history` drops when it groups results into runs: the recorded CIs and budgets.
-        let mut bands: BTreeMap<(SeriesKey, String), (f64, f64)> = BTreeMap::new();
-        let mut budgets: BTreeMap<SeriesKey, Vec<(String, f64)>> = BTreeMap::new();
-        for p in &points {
-            let (Some(c), r) = (&p.commit, &p.record) else {
-                continue;
-            };
-            let key = SeriesKey::new(r.benchmark.clone(), r.size);
-            let s = &r.summary;
-            if s.median_ci_lower.is_finite() && s.median_ci_upper.is_finite() {
-                let band = bands
-                    .entry((key.clone(), c.sha.clone()))
-                    .or_insert((s.median_ci_lower, s.median_ci_upper));
-                *band = (band.0.min(s.median_ci_lower), band.1.max(s.median_ci_upper));
-            }
-            // Nearest commit first: the first budgets seen are the newest.
-            budgets.entry(key).or_insert_with(|| {
-                r.budgets
-                    .iter()
-                    .filter(|b| !matches!(b.statistic.as_str(), "allocs" | "bytes"))
-                    .map(|b| (b.statistic.clone(), b.limit))
-                    .collect()
-            });
-        }
-        let by_key = by_series(points);
-        let sizes = by_key.keys().filter(|k| k.size.is_some()).count();
-        // A sized benchmark is drawn at its largest size: the one its growth shows most.
-        let Some((key, commits)) = by_key.into_iter().next_back() else {
-            continue;
-        };
-        benchmarks.push(benchmark(
-            key,
-            sizes,
-            &commits,
-            &bands,
-            &mut budgets,
-            &judging,
-            &base_of,
-            rule,
-        ));
+    // Judging a long history is the slow part and is pure: the store is read a few
+    // benchmarks at a time, and those are judged in parallel.
+    let mut benchmarks = Vec::with_capacity(names.len());
+    for chunk in names.chunks(2 * rayon::current_num_threads().max(1)) {
+        let read = chunk
+            .iter()
+            .map(|name| store.history(&HistoryQuery::new(name, testbed).along(&along)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let judged: Vec<Option<BenchmarkData>> = read
+            .into_par_iter()
+            .map(|points| benchmark(points, &judging, &base_of, rule))
+            .collect();
+        benchmarks.extend(judged.into_iter().flatten());
     }
     Ok(ReportData {
         testbed: testbed.clone(),
@@ -183,22 +155,47 @@ pub fn collect(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One benchmark's history (its points along first parents, nearest first), judged step by
+/// step as `history` judges it; `None` when it has no results there.
 fn benchmark(
-    key: SeriesKey,
-    sizes: usize,
-    commits: &[CommitRuns],
-    bands: &BTreeMap<(SeriesKey, String), (f64, f64)>,
-    budgets: &mut BTreeMap<SeriesKey, Vec<(String, f64)>>,
+    points: Vec<StoredPoint>,
     judging: &Judging,
     base_of: &BTreeMap<SeriesKey, Vec<f64>>,
     rule: &VerdictRule,
-) -> BenchmarkData {
+) -> Option<BenchmarkData> {
+    // What `history` drops when it groups results into runs: the recorded CIs and budgets.
+    let mut bands: BTreeMap<(SeriesKey, String), (f64, f64)> = BTreeMap::new();
+    let mut budgets: BTreeMap<SeriesKey, Vec<(String, f64)>> = BTreeMap::new();
+    for p in &points {
+        let (Some(c), r) = (&p.commit, &p.record) else {
+            continue;
+        };
+        let key = SeriesKey::new(r.benchmark.clone(), r.size);
+        let s = &r.summary;
+        if s.median_ci_lower.is_finite() && s.median_ci_upper.is_finite() {
+            let band = bands
+                .entry((key.clone(), c.sha.clone()))
+                .or_insert((s.median_ci_lower, s.median_ci_upper));
+            *band = (band.0.min(s.median_ci_lower), band.1.max(s.median_ci_upper));
+        }
+        // Nearest commit first: the first budgets seen are the newest.
+        budgets.entry(key).or_insert_with(|| {
+            r.budgets
+                .iter()
+                .filter(|b| !matches!(b.statistic.as_str(), "allocs" | "bytes"))
+                .map(|b| (b.statistic.clone(), b.limit))
+                .collect()
+        });
+    }
+    let by_key = by_series(points);
+    let sizes = by_key.keys().filter(|k| k.size.is_some()).count();
+    // A sized benchmark is drawn at its largest size: the one its growth shows most.
+    let (key, commits) = by_key.into_iter().next_back()?;
     let p95: BTreeMap<&str, f64> = commits
         .iter()
         .map(|c| (c.commit.sha.as_str(), p95_of(c.series(&key))))
         .collect();
-    let judged = series(key.clone(), commits, commits.len(), rule);
+    let judged = series(key.clone(), &commits, commits.len(), rule);
     let points = judged
         .points
         .into_iter()
@@ -211,14 +208,14 @@ fn benchmark(
             commit: p.commit,
         })
         .collect();
-    BenchmarkData {
+    Some(BenchmarkData {
         head_samples: judging.head.series(&key).map(pooled).unwrap_or_default(),
         base_samples: base_of.get(&key).cloned().unwrap_or_default(),
         budgets: budgets.remove(&key).unwrap_or_default(),
         key,
         sizes,
         points,
-    }
+    })
 }
 
 /// Every sample of every run of a series.
