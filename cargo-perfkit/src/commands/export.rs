@@ -146,8 +146,10 @@ fn csv(points: &[(&Testbed, HistoryPoint)]) -> String {
 }
 
 /// Bencher Metric Format: `{"name": {"latency": {"value", "lower_value", "upper_value"}}}`
-/// for every series of the current commit, in ns, with the median's 95% CI; and `throughput`
-/// (per second) where declared.
+/// for every series of the current commit, in ns, with the median's 95% CI; and throughput
+/// per second where declared. A measure holds those three numbers and nothing else (BMF has no
+/// unit field), so the unit is in the measure's name: `throughput` is Bencher's built-in
+/// operations per second (elements), bytes per second go to a measure `bytes-per-second`.
 fn bmf(
     ctx: &mut Context,
     ws: &Workspace,
@@ -176,17 +178,16 @@ fn bmf(
         );
         if let Some(t) = pooled.newest.throughput {
             let per_second = |ns: f64| t.per_iteration as f64 * 1e9 / ns;
-            let unit = match t.kind {
-                ThroughputKind::Bytes => "bytes",
-                ThroughputKind::Elements => "elements",
+            let measure = match t.kind {
+                ThroughputKind::Bytes => "bytes-per-second",
+                ThroughputKind::Elements => "throughput",
             };
             measures.insert(
-                "throughput".into(),
+                measure.into(),
                 json!({
                     "value": per_second(s.median),
                     "lower_value": per_second(s.median_ci.upper),
                     "upper_value": per_second(s.median_ci.lower),
-                    "unit": unit,
                 }),
             );
         }

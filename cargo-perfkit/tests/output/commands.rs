@@ -126,6 +126,22 @@ fn export_csv_and_bmf() {
     let (code, out, _) = p.perfkit(&["export", "--format", "bmf", "render"]);
     assert_eq!(code, exit::OK);
     insta::assert_snapshot!(out);
+    // Issue 15: Bencher's format has exactly these fields per measure (no `unit`).
+    let bmf: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for (name, measures) in bmf.as_object().unwrap() {
+        for (measure, m) in measures.as_object().unwrap() {
+            let m = m.as_object().unwrap();
+            let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(
+                keys,
+                ["lower_value", "upper_value", "value"],
+                "{name} {measure}"
+            );
+            let v = |k: &str| m[k].as_f64().unwrap();
+            assert!(v("lower_value") <= v("value") && v("value") <= v("upper_value"));
+        }
+    }
 }
 
 #[test]

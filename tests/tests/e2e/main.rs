@@ -3,3 +3,5 @@
 //! This binary deliberately does not install perfkit's counting allocator.
 
 mod allocator_missing;
+mod quick_start;
+mod readme;
