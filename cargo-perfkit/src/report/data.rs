@@ -9,8 +9,8 @@ use perfkit::complexity::{Point as FitPoint, fit};
 use perfkit::sides::{Fdr, Judged};
 use perfkit::stats::percentile;
 use perfkit_store::{
-    Commit, GitContext, HeadRuns, HistoryPoint as StoredPoint, HistoryQuery, SeriesKey, Store,
-    Testbed,
+    Commit, DEFAULT_METRIC, GitContext, HeadRuns, HistoryPoint as StoredPoint, HistoryQuery,
+    SeriesKey, Store, Testbed,
 };
 use rayon::prelude::*;
 
@@ -242,7 +242,7 @@ fn base_sides(
         out.insert(s.key.clone(), pooled(s));
     }
     for (name, commit) in &judging.elsewhere {
-        if let Some(runs) = store.head_runs(commit, testbed, HeadRuns::Clean)? {
+        if let Some(runs) = store.head_runs(commit, testbed, DEFAULT_METRIC, HeadRuns::Clean)? {
             for s in runs.series.iter().filter(|s| &s.key.benchmark == name) {
                 out.insert(s.key.clone(), pooled(s));
             }
