@@ -48,6 +48,8 @@ fn report_structure() {
     let (doc, _) = report(&p, &[]);
     assert!(doc.starts_with("<!DOCTYPE html>"));
     assert!(!doc.contains("<script"), "no script at all");
+    // Axis labels are SVG text for the browser to set (plotters reads no font file).
+    assert!(doc.matches("<text").count() > 20, "no axis labels");
     assert!(only_svg_namespace(&doc), "a URL in the report");
     insta::assert_snapshot!(structure(&doc));
     // The overview's verdicts are `check`'s: render tripled, regression.
