@@ -253,9 +253,11 @@ for s in "${SCENARIO_LIST[@]}"; do
     done
 done
 g checkout -q main
+# Every cargo and cargo-perfkit command from here on works on the fixture.
+cd "$FIX"
 
-build_tests() { (cd "$FIX" && cargo test --release --no-run --quiet) >>"$1" 2>&1; }
-build_benches() { (cd "$FIX" && cargo bench --no-run --quiet) >>"$1" 2>&1; }
+build_tests() { cargo test --release --no-run --quiet >>"$1" 2>&1; }
+build_benches() { cargo bench --no-run --quiet >>"$1" 2>&1; }
 
 log "warming up the builds (fixture target dir $TARGET)"
 mkdir -p "$OUT/raw"
@@ -332,8 +334,7 @@ flow_criterion() {
     rm -rf "$home"
     g checkout -q main
     timed b1 build_benches "$dir/criterion-build.log"
-    timed r1 env CRITERION_HOME="$home" bash -c 'cd "$1" && shift && cargo bench --quiet --bench workloads -- "$@"' \
-        _ "$FIX" --save-baseline base --noplot "${CRITERION_ARGV[@]}" \
+    timed r1 env CRITERION_HOME="$home" cargo bench --quiet --bench workloads -- --save-baseline base --noplot "${CRITERION_ARGV[@]}" \
         >"$dir/criterion-base.out" 2>"$dir/criterion-base.err"
     ((RC == 0)) || err="criterion at base exited $RC ($dir/criterion-base.err)"
     g checkout -q "$head_branch"
@@ -341,8 +342,7 @@ flow_criterion() {
     r2=0
     if [[ -z $err ]]; then
         ((noisy)) && { neighbour=head-run; start_neighbour steady; }
-        timed r2 env CRITERION_HOME="$home" bash -c 'cd "$1" && shift && cargo bench --quiet --bench workloads -- "$@"' \
-            _ "$FIX" --baseline base --noplot "${CRITERION_ARGV[@]}" \
+        timed r2 env CRITERION_HOME="$home" cargo bench --quiet --bench workloads -- --baseline base --noplot "${CRITERION_ARGV[@]}" \
             >"$dir/criterion-head.out" 2>"$dir/criterion-head.err"
         stop_neighbour
         ((RC == 0)) || err="criterion at head exited $RC ($dir/criterion-head.err)"

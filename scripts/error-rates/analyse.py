@@ -133,9 +133,10 @@ def brief(_args):
         outcome = "ERROR: " + t["error"]
     else:
         outcome = "FAILED" if t["gate_failed"] else "passed"
+    legend = " (* planted)" if t["planted"] else ""
     print(
-        f"  {t['flow']:9} {outcome}  regressions: {', '.join(named) or 'none'} "
-        f"(* planted)  {t['seconds'].get('total', 0):.0f} s"
+        f"  {t['flow']:9} {outcome}  regressions: {', '.join(named) or 'none'}{legend}  "
+        f"{t['seconds'].get('total', 0):.0f} s"
     )
 
 
