@@ -55,7 +55,8 @@ def criterion_benchmarks(path):
     rows, current, pending = {}, None, None
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
-            line = line.rstrip("\n")
+            # criterion writes negative changes with U+2212 (−), not an ASCII hyphen.
+            line = line.rstrip("\n").replace("\u2212", "-")
             m = re.match(r"^(\S+)\s+time:\s+\[", line)
             if m:
                 current = m.group(1)
