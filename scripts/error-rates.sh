@@ -34,8 +34,11 @@ usage() {
     cat <<'EOF'
 usage: scripts/error-rates.sh [options]
 
-  --trials N             trials per scenario and flow (default 20)
-  --criterion-trials N   trials of the criterion flow, which is slow (default: --trials)
+  --trials N|MAP        trials per scenario (default 20); a MAP such as aa-noisy=20,plus10=20
+                         gives each scenario its own count and, without --scenarios, picks them
+  --criterion-trials N|MAP
+                         at most this many of a scenario's trials also run the criterion flow,
+                         which is slow (default: all; a MAP leaves unlisted scenarios out)
   --scenarios LIST       of aa,aa-noisy,plus5,plus10 (default all four)
   --flows LIST           of check,ab,criterion (default all three)
   --out DIR              results (default <repo>/target/error-rates/<date-time>)
@@ -60,7 +63,7 @@ die() {
 
 TRIALS=20
 CRITERION_TRIALS=""
-SCENARIOS=aa,aa-noisy,plus5,plus10
+SCENARIOS=""
 FLOWS=check,ab,criterion
 OUT=""
 PLANTED=""
@@ -102,14 +105,42 @@ while (($#)); do
     shift 2
 done
 
-[[ $TRIALS =~ ^[1-9][0-9]*$ ]] || die "--trials must be a positive integer, not '$TRIALS'"
-CRITERION_TRIALS=${CRITERION_TRIALS:-$TRIALS}
-[[ $CRITERION_TRIALS =~ ^[0-9]+$ ]] || die "--criterion-trials must be an integer"
+# `counts OPTION VALUE ARRAY`: a plain N into ARRAY[all], SCENARIO=N,... into ARRAY[SCENARIO].
+declare -A TRIALS_FOR=() CRITERION_FOR=()
+counts() {
+    local option=$1 value=$2 item
+    local -n into=$3
+    if [[ $value =~ ^[0-9]+$ ]]; then
+        into[all]=$value
+        return
+    fi
+    IFS=, read -ra items <<<"$value"
+    for item in "${items[@]}"; do
+        [[ $item =~ ^(aa|aa-noisy|plus5|plus10)=([0-9]+)$ ]] ||
+            die "$option: '$item' is not N or SCENARIO=N (scenarios: aa, aa-noisy, plus5, plus10)"
+        into[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+    done
+}
+counts --trials "$TRIALS" TRIALS_FOR
+if [[ -n $CRITERION_TRIALS ]]; then
+    counts --criterion-trials "$CRITERION_TRIALS" CRITERION_FOR
+else
+    CRITERION_FOR[all]=$((1 << 30))
+fi
+if [[ -z $SCENARIOS ]]; then
+    if [[ $TRIALS == *=* ]]; then
+        SCENARIOS=$(tr , '\n' <<<"$TRIALS" | cut -d= -f1 | paste -sd,)
+    else
+        SCENARIOS=aa,aa-noisy,plus5,plus10
+    fi
+fi
 [[ $BURST =~ ^[1-9][0-9]*$ ]] || die "--burst must be a whole number of seconds"
 IFS=, read -ra SCENARIO_LIST <<<"$SCENARIOS"
 IFS=, read -ra FLOW_LIST <<<"$FLOWS"
 for s in "${SCENARIO_LIST[@]}"; do
     [[ $s =~ ^(aa|aa-noisy|plus5|plus10)$ ]] || die "unknown scenario '$s' (aa, aa-noisy, plus5, plus10)"
+    n=${TRIALS_FOR[$s]:-${TRIALS_FOR[all]:-}}
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "--trials gives scenario $s no positive trial count"
 done
 for f in "${FLOW_LIST[@]}"; do
     [[ $f =~ ^(check|ab|criterion)$ ]] || die "unknown flow '$f' (check, ab, criterion)"
@@ -325,8 +356,13 @@ flow_ab() {
         >"$dir/ab.json" 2>"$dir/ab.err"
     local code=$RC
     stop_neighbour
-    # `ab` builds BASE itself: "measure" includes that build unless it was already warm.
-    record ab "$code" "$dir/ab.json" "" "measure=$t,build=$b,total=$(add "$t" "$b")"
+    # `ab` builds both sides itself, then says how long its rounds took ("10 rounds in 13.2 s"):
+    # that is the measuring; the rest of its time counts as building.
+    local rounds_s
+    rounds_s=$(sed -n 's/^[0-9][0-9]* rounds in \([0-9.]*\) s$/\1/p' "$dir/ab.err" | tail -n 1)
+    rounds_s=${rounds_s:-$t}
+    record ab "$code" "$dir/ab.json" "" \
+        "measure=$rounds_s,build=$(add "$b" "$(add "$t" "-$rounds_s")"),total=$(add "$t" "$b"),ab=$t"
 }
 
 flow_criterion() {
@@ -359,7 +395,9 @@ mkdir -p "$WORK/stores" "$WORK/criterion"
 START=$EPOCHREALTIME
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for scenario in "${SCENARIO_LIST[@]}"; do
-    for ((trial = 1; trial <= TRIALS; trial++)); do
+    trials=${TRIALS_FOR[$scenario]:-${TRIALS_FOR[all]}}
+    criterion_trials=${CRITERION_FOR[$scenario]:-${CRITERION_FOR[all]:-0}}
+    for ((trial = 1; trial <= trials; trial++)); do
         case $scenario in
         aa | aa-noisy) head_branch=aa; planted="" ;;
         *)
@@ -372,9 +410,9 @@ for scenario in "${SCENARIO_LIST[@]}"; do
         [[ $scenario == aa-noisy ]] && ((trial % 2 == 1)) && noisy=1
         dir=$OUT/raw/$scenario/trial-$trial
         mkdir -p "$dir"
-        log "$scenario trial $trial/$TRIALS${planted:+ (planted: $planted)}$( ((noisy)) && echo ' with a busy neighbour')"
+        log "$scenario trial $trial/$trials${planted:+ (planted: $planted)}$( ((noisy)) && echo ' with a busy neighbour')"
         for flow in "${FLOW_LIST[@]}"; do
-            [[ $flow == criterion ]] && ((trial > CRITERION_TRIALS)) && continue
+            [[ $flow == criterion ]] && ((trial > criterion_trials)) && continue
             load=$(cut -d' ' -f1-3 /proc/loadavg)
             "flow_$flow"
         done

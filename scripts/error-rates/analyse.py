@@ -25,7 +25,7 @@ def perfkit_benchmarks(path):
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except (OSError, ValueError) as e:
-        return None, None, f"no JSON report in {path} ({e})"
+        return None, None, None, f"no JSON report in {path} ({e})"
     rows = []
     for b in doc.get("benchmarks") or []:
         row = {
@@ -39,7 +39,7 @@ def perfkit_benchmarks(path):
             if key.startswith("noise"):
                 row[key] = value
         rows.append(row)
-    return rows, doc.get("passed"), None
+    return rows, doc.get("passed"), doc.get("rounds"), None
 
 
 CRITERION_VERDICTS = [
@@ -84,12 +84,12 @@ def criterion_benchmarks(path):
 
 def trial(args):
     planted = [p for p in args.planted.split(",") if p]
-    error = None
+    error, rounds = None, None
     if args.flow == "criterion":
         rows, error = (None, args.error) if args.error else criterion_benchmarks(args.report)
         gate_failed = None if rows is None else any(r["verdict"] == "regression" for r in rows)
     else:
-        rows, passed, error = perfkit_benchmarks(args.report)
+        rows, passed, rounds, error = perfkit_benchmarks(args.report)
         if args.exit not in (0, 1):
             error = f"exit code {args.exit}" + (f": {args.error}" if args.error else "")
             rows = None
@@ -116,6 +116,7 @@ def trial(args):
         "error": error,
         "gate_failed": gate_failed,
         "benchmarks": rows if not error else None,
+        "rounds": rounds,
         "seconds": seconds,
         "load": args.load,
     }
@@ -139,6 +140,13 @@ def brief(_args):
         f"  {t['flow']:9} {outcome}  regressions: {', '.join(named) or 'none'}{legend}  "
         f"{t['seconds'].get('total', 0):.0f} s"
     )
+
+
+def noise_text(noise):
+    """What set a verdict's noise floor, as its report prints it (`paired (10 rounds)`)."""
+    if isinstance(noise, dict):
+        return str(noise.get("text") or noise.get("source"))
+    return str(noise)
 
 
 def binom_cdf(k, n, p):
@@ -271,7 +279,7 @@ def summary(args):
                 if not subset:
                     continue
                 verdicts = [b["verdict"] for b in subset]
-                noise = sorted({str(b.get("noise")) for b in subset if b.get("noise")})
+                noise = sorted({noise_text(b.get("noise")) for b in subset if b.get("noise")})
                 per_benchmark.append(
                     "| "
                     + " | ".join(
