@@ -34,11 +34,13 @@ usage() {
     cat <<'EOF'
 usage: scripts/error-rates.sh [options]
 
-  --trials N|MAP        trials per scenario (default 20); a MAP such as aa-noisy=20,plus10=20
-                         gives each scenario its own count and, without --scenarios, picks them
+  --trials N|MAP        trials per scenario: N for each, or a MAP that gives each scenario its
+                         own count and, without --scenarios, picks them
+                         (default aa=10,aa-noisy=24,plus5=20,plus10=20)
   --criterion-trials N|MAP
                          at most this many of a scenario's trials also run the criterion flow,
-                         which is slow (default: all; a MAP leaves unlisted scenarios out)
+                         which is slow; a MAP leaves unlisted scenarios out
+                         (default aa-noisy=3,plus10=3)
   --scenarios LIST       of aa,aa-noisy,plus5,plus10 (default all four)
   --flows LIST           of check,ab,criterion (default all three)
   --out DIR              results (default <repo>/target/error-rates/<date-time>)
@@ -61,8 +63,11 @@ die() {
     exit 2
 }
 
-TRIALS=20
-CRITERION_TRIALS=""
+# The default run: the issue's counts (>= 120 A/A comparisons with a noisy neighbour, 20
+# trials of each planted size) for check and ab, a few criterion trials beside them; about 35
+# minutes on a quiet 2-core machine.
+TRIALS=aa=10,aa-noisy=24,plus5=20,plus10=20
+CRITERION_TRIALS=aa-noisy=3,plus10=3
 SCENARIOS=""
 FLOWS=check,ab,criterion
 OUT=""
@@ -122,11 +127,7 @@ counts() {
     done
 }
 counts --trials "$TRIALS" TRIALS_FOR
-if [[ -n $CRITERION_TRIALS ]]; then
-    counts --criterion-trials "$CRITERION_TRIALS" CRITERION_FOR
-else
-    CRITERION_FOR[all]=$((1 << 30))
-fi
+counts --criterion-trials "$CRITERION_TRIALS" CRITERION_FOR
 if [[ -z $SCENARIOS ]]; then
     if [[ $TRIALS == *=* ]]; then
         SCENARIOS=$(tr , '\n' <<<"$TRIALS" | cut -d= -f1 | paste -sd,)
@@ -424,7 +425,10 @@ ELAPSED=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a 
 # --- the summary ---------------------------------------------------------------------------
 {
     printf '# perfkit error rates\n\n```sh\nscripts/error-rates.sh'
-    printf ' %q' "${ARGV[@]}"
+    for arg in "${ARGV[@]}"; do
+        # Plain words as they are, anything else in single quotes (no option here needs more).
+        if [[ $arg =~ ^[A-Za-z0-9_./=,:@%+-]+$ ]]; then printf ' %s' "$arg"; else printf " '%s'" "$arg"; fi
+    done
     printf '\n```\n\n'
     echo "- perfkit: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- . ':!target' 2>/dev/null || echo ' (with uncommitted changes)') ($(git -C "$REPO" log -1 --format=%s))"
     echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr); $(rustc -V)"
@@ -432,6 +436,18 @@ ELAPSED=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a 
     echo "- $(date -u +%Y-%m-%dT%H:%MZ); trials took ${ELAPSED} s after ${SETUP_BUILD} s of warm-up builds"
     env | grep '^PERFKIT_' | sed 's/^/- environment: /' || true
     ((HAVE_AB)) || echo "- the ab flow was skipped: this cargo-perfkit has no \`ab\` command"
+    cat <<EOF
+
+A trial measures a base commit and a head commit of the fixture (scripts/error-rates/fixture: six
+workloads) from scratch, each command a process of its own, into a fresh store. \`check\`:
+\`cargo perfkit run\` at base, then at head, then \`cargo perfkit check --base BASE\`. \`ab\`:
+\`cargo perfkit ab BASE\` at head. \`criterion\`: \`cargo bench -- --save-baseline base\` at base,
+\`--baseline base\` at head, its "Performance has regressed." as the verdict (its defaults: p < 0.05
+and a change beyond 1%). Scenarios: \`aa\` a docs-only head commit; \`aa-noisy\` the same with a
+busy loop pinned to CPU $NEIGHBOUR_CPU in the odd-numbered trials, for the whole head run
+(\`check\`, criterion) or switching on and off every $BURST s during \`ab\`; \`plus5\` / \`plus10\`
+5% / 10% more work in two of the six routines (in turn: ${PAIRS[*]}).
+EOF
     echo
     "${ANALYSE[@]}" summary "$OUT/trials.jsonl"
 } >"$OUT/summary.md"
