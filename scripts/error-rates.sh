@@ -393,6 +393,7 @@ flow_criterion() {
 
 # --- the trials ----------------------------------------------------------------------------
 mkdir -p "$WORK/stores" "$WORK/criterion"
+: >"$OUT/trials.jsonl"
 START=$EPOCHREALTIME
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for scenario in "${SCENARIO_LIST[@]}"; do
