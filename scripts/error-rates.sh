@@ -165,6 +165,12 @@ for pair in "${PAIRS[@]}"; do
 done
 
 [[ -f $REPO/perfkit/Cargo.toml ]] || die "$REPO is not a perfkit repository (no perfkit/Cargo.toml)"
+if sha=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null); then
+    REPO_DESC="$sha ($(git -C "$REPO" log -1 --format=%s))"
+    git -C "$REPO" diff --quiet HEAD -- . ':!target' || REPO_DESC+=" with uncommitted changes"
+else
+    REPO_DESC="$REPO (not a git repository)"
+fi
 command -v python3 >/dev/null || die "python3 is needed for the bookkeeping"
 ANALYSE=(python3 "$HERE/error-rates/analyse.py")
 
@@ -243,7 +249,7 @@ perfkit() { "$PERFKIT_BIN" perfkit "$@"; }
 HAVE_AB=1
 if [[ " ${FLOW_LIST[*]} " == *" ab "* ]] && ! perfkit ab --help >/dev/null 2>&1; then
     HAVE_AB=0
-    log "SKIPPING the ab flow: $PERFKIT_BIN has no \`ab\` command (perfkit at $(git -C "$REPO" rev-parse --short HEAD))"
+    log "SKIPPING the ab flow: $PERFKIT_BIN has no \`ab\` command (perfkit: $REPO_DESC)"
 fi
 
 # --- the fixture repository ----------------------------------------------------------------
@@ -296,7 +302,9 @@ mkdir -p "$OUT/raw"
 timed SETUP_BUILD build_tests "$OUT/raw/setup-build.log"
 ((RC == 0)) || die "the fixture did not build; see $OUT/raw/setup-build.log"
 if [[ " ${FLOW_LIST[*]} " == *" criterion "* ]]; then
-    build_benches "$OUT/raw/setup-build.log" || die "the criterion benchmark did not build; see $OUT/raw/setup-build.log"
+    timed bench_build build_benches "$OUT/raw/setup-build.log"
+    ((RC == 0)) || die "the criterion benchmark did not build; see $OUT/raw/setup-build.log"
+    SETUP_BUILD=$(add "$SETUP_BUILD" "$bench_build")
 fi
 log "builds warm after ${SETUP_BUILD}s"
 
@@ -431,7 +439,7 @@ ELAPSED=$(awk -v a="$START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a 
         if [[ $arg =~ ^[A-Za-z0-9_./=,:@%+-]+$ ]]; then printf ' %s' "$arg"; else printf " '%s'" "$arg"; fi
     done
     printf '\n```\n\n'
-    echo "- perfkit: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- . ':!target' 2>/dev/null || echo ' (with uncommitted changes)') ($(git -C "$REPO" log -1 --format=%s))"
+    echo "- perfkit: $REPO_DESC"
     echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr); $(rustc -V)"
     echo "- load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- $(date -u +%Y-%m-%dT%H:%MZ); trials took ${ELAPSED} s after ${SETUP_BUILD} s of warm-up builds"
