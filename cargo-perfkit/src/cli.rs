@@ -89,6 +89,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Prune old history: keep the newest commits of each branch.
     Gc(GcArgs),
+    /// One self-contained HTML file with SVG plots: changes, history, distributions, growth.
+    Report(ReportArgs),
 }
 
 /// The verdict rule's options, shared by `run`, `compare` and `check`.
@@ -265,6 +267,22 @@ pub struct GcArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `cargo perfkit report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only benchmarks whose name contains this (`*` matches anything).
+    pub pattern: Option<String>,
+    /// Where to write it (default: <workspace root>/target/perfkit/report.html).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Compare with the newest results at or before the merge-base with this revision.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Open the file in a browser once written.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `gc --keep N`: a whole number, at least 1.

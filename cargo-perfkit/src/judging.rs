@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use perfkit::compare::VerdictRule;
 use perfkit::sides::{Fdr, HISTORY_COMMITS, Judged, judge_runs};
 use perfkit_store::{
-    BaselineQuery, Commit, CommitRuns, GitContext, HeadRuns, HistoryPoint, Record, SeriesKey,
-    SeriesRuns, Store, Testbed,
+    BaselineQuery, Commit, CommitRuns, DEFAULT_METRIC, GitContext, HeadRuns, HistoryPoint, Record,
+    SeriesKey, SeriesRuns, Store, Testbed,
 };
 
 use crate::error::CliError;
@@ -154,7 +154,7 @@ pub fn head_points(
     rev: Option<&str>,
 ) -> Result<(Commit, Vec<HistoryPoint>), CliError> {
     let commit = resolve(git, rev)?;
-    let all = store.results_at(&commit.sha, testbed)?;
+    let all = store.results_at(&commit.sha, testbed, DEFAULT_METRIC)?;
     let mut points = Vec::new();
     if rev.is_none() && git.dirty() {
         points = HeadRuns::NewestDirty.select(all.clone());

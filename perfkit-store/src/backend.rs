@@ -65,7 +65,12 @@ pub(crate) trait Backend: Send {
     fn history(&self, query: &HistoryQuery<'_>) -> Result<Vec<HistoryPoint>, StoreError>;
 
     /// Every result at one commit on one testbed, by benchmark name, size, then run.
-    fn results_at(&self, sha: &str, testbed: &Testbed) -> Result<Vec<HistoryPoint>, StoreError>;
+    fn results_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        metric: &str,
+    ) -> Result<Vec<HistoryPoint>, StoreError>;
 
     /// The positions in `shas`, ascending, of the commits holding clean results that `query`
     /// accepts.

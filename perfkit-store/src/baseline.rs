@@ -37,6 +37,9 @@ pub struct BaselineQuery<'a> {
     pub benchmark: Option<&'a str>,
     /// A run whose results never count, e.g. the run in progress.
     pub exclude_run: Option<RunId>,
+    /// Only results of this metric count ([`DEFAULT_METRIC`](crate::DEFAULT_METRIC) unless
+    /// set): a commit measured only for time is no baseline for instruction counts.
+    pub metric: &'a str,
 }
 
 impl<'a> BaselineQuery<'a> {
@@ -46,12 +49,19 @@ impl<'a> BaselineQuery<'a> {
             testbed,
             benchmark: None,
             exclude_run: None,
+            metric: crate::DEFAULT_METRIC,
         }
     }
 
     /// Only `name`'s results.
     pub fn benchmark(mut self, name: &'a str) -> BaselineQuery<'a> {
         self.benchmark = Some(name);
+        self
+    }
+
+    /// Only results of `metric`.
+    pub fn metric(mut self, metric: &'a str) -> BaselineQuery<'a> {
+        self.metric = metric;
         self
     }
 

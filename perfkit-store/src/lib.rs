@@ -64,7 +64,8 @@ pub use location::{DbLocation, default_db_path, workspace_root};
 pub use model::{Commit, Run, Source, Timestamp};
 pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 pub use record::{
-    Allocations, BudgetOutcome, Record, StoredComparison, StoredSummary, Throughput, ThroughputKind,
+    Allocations, BudgetOutcome, DEFAULT_METRIC, Record, StoredComparison, StoredSummary,
+    Throughput, ThroughputKind,
 };
 pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};

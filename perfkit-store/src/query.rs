@@ -68,6 +68,9 @@ pub struct HistoryQuery<'a> {
     pub include_dirty: bool,
     /// Whether raw samples are loaded (summaries are always).
     pub include_samples: bool,
+    /// The metric whose results are returned ([`DEFAULT_METRIC`](crate::DEFAULT_METRIC) unless
+    /// set).
+    pub metric: &'a str,
 }
 
 impl<'a> HistoryQuery<'a> {
@@ -79,6 +82,7 @@ impl<'a> HistoryQuery<'a> {
             commits: None,
             include_dirty: false,
             include_samples: true,
+            metric: crate::DEFAULT_METRIC,
         }
     }
 

@@ -115,6 +115,10 @@ pub struct StoredComparison {
     pub verdict: String,
 }
 
+/// The metric of a result that names none, and of every result written before metrics
+/// existed: wall time in nanoseconds per iteration.
+pub const DEFAULT_METRIC: &str = "time";
+
 /// One result of one benchmark in one run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -122,6 +126,10 @@ pub struct Record {
     pub benchmark: String,
     /// The input size for a sized (complexity) test; the name and the size identify a series.
     pub size: Option<u64>,
+    /// What `samples` measure: [`DEFAULT_METRIC`] (`time`, ns per iteration) unless another
+    /// metric was counted (`instructions`, `latency`, ...). Series of different metrics never
+    /// mix: every query selects one.
+    pub metric: String,
     /// Summary statistics of `samples`.
     pub summary: StoredSummary,
     /// Iterations timed together in each sample.
@@ -145,6 +153,7 @@ impl Record {
     /// use perfkit_store::{Record, StoredSummary};
     /// let r = Record::new("parse::small", StoredSummary::default(), 64, vec![12.0, 12.5]);
     /// assert_eq!(r.size, None);
+    /// assert_eq!(r.metric, "time");
     /// ```
     pub fn new(
         benchmark: impl Into<String>,
@@ -155,6 +164,7 @@ impl Record {
         Record {
             benchmark: benchmark.into(),
             size: None,
+            metric: DEFAULT_METRIC.to_owned(),
             summary,
             iterations_per_sample,
             samples,

@@ -175,13 +175,14 @@ impl Store {
         self.backend.history(query)
     }
 
-    /// Every result (clean and dirty) at commit `sha` on `testbed`.
+    /// Every result (clean and dirty) of `metric` at commit `sha` on `testbed`.
     pub fn results_at(
         &self,
         sha: &str,
         testbed: &Testbed,
+        metric: &str,
     ) -> Result<Vec<HistoryPoint>, StoreError> {
-        self.backend.results_at(sha, testbed)
+        self.backend.results_at(sha, testbed, metric)
     }
 
     /// The baseline among `candidates` (commit SHAs, nearest first): the first with clean
@@ -272,15 +273,16 @@ impl Store {
         self.backend.runs_at(query, &found)
     }
 
-    /// The runs of commit `commit` on `testbed` that `which` selects, grouped per series; `None`
-    /// when there are none.
+    /// The runs of `metric` at commit `commit` on `testbed` that `which` selects, grouped per
+    /// series; `None` when there are none.
     pub fn head_runs(
         &self,
         commit: &Commit,
         testbed: &Testbed,
+        metric: &str,
         which: HeadRuns,
     ) -> Result<Option<CommitRuns>, StoreError> {
-        let points = which.select(self.results_at(&commit.sha, testbed)?);
+        let points = which.select(self.results_at(&commit.sha, testbed, metric)?);
         Ok(CommitRuns::from_points(commit.clone(), &points))
     }
 

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use perfkit::sides::Fdr;
-use perfkit_store::HeadRuns;
+use perfkit_store::{DEFAULT_METRIC, HeadRuns};
 use serde_json::Value;
 
 use crate::cli::{CompareArgs, Format, Global};
@@ -26,7 +26,7 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
     let base = match &args.base {
         Some(rev) => {
             let commit = resolve(&git, Some(rev))?;
-            let side = store.head_runs(&commit, &testbed, HeadRuns::Clean)?;
+            let side = store.head_runs(&commit, &testbed, DEFAULT_METRIC, HeadRuns::Clean)?;
             Base::Named(side.ok_or_else(|| {
                 CliError::usage(format!(
                     "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \

@@ -5,9 +5,10 @@ mod check;
 mod compare;
 mod export;
 mod gc;
-mod history;
+pub(crate) mod history;
 mod import;
 mod list;
+mod report;
 mod run;
 
 use crate::cli::{Command, ImportSource, Perfkit};
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         },
         Command::Export(args) => export::export(ctx, g, &args),
         Command::Gc(args) => gc::gc(ctx, g, &args),
+        Command::Report(args) => report::report(ctx, g, &args),
     }
 }
 

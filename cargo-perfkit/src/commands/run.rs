@@ -4,7 +4,9 @@
 use std::io::Write as _;
 
 use perfkit::sides::Fdr;
-use perfkit_store::{Commit, CommitRuns, DbLocation, HeadRuns, Testbed, Timestamp, candidates};
+use perfkit_store::{
+    Commit, CommitRuns, DEFAULT_METRIC, DbLocation, HeadRuns, Testbed, Timestamp, candidates,
+};
 use serde_json::{Value, json};
 
 use crate::cargo_test::CargoTest;
@@ -158,6 +160,6 @@ fn this_run(
     let Some(testbed) = fresh.into_iter().next().map(|t| t.testbed) else {
         return Ok(None);
     };
-    let runs = store.head_runs(commit, &testbed, HeadRuns::Since(start))?;
+    let runs = store.head_runs(commit, &testbed, DEFAULT_METRIC, HeadRuns::Since(start))?;
     Ok(runs.map(|runs| (testbed, runs)))
 }

@@ -6,4 +6,5 @@ mod agree;
 mod commands;
 mod hostile;
 mod read_only;
+mod report;
 mod support;

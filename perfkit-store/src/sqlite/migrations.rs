@@ -119,6 +119,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         run_id       INTEGER NOT NULL   -- the run that recorded it first
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 3: a result is the samples of one metric (time, instructions, latency, ...), so the
+    // series key is (benchmark, testbed, metric, size). Results written before are `time`.
+    r#"
+    ALTER TABLE results ADD COLUMN metric TEXT NOT NULL DEFAULT 'time';
+    DROP INDEX results_by_series;
+    CREATE INDEX results_by_series ON results(benchmark_id, testbed_id, metric, commit_id, dirty);
+    "#,
 ];
 
 /// The schema version this crate writes and understands.
@@ -171,6 +178,33 @@ mod tests {
                 version: SCHEMA_VERSION
             }
         );
+    }
+
+    /// A store written before metrics existed: its results read as `time`.
+    #[test]
+    fn results_written_before_metrics_are_time() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for migration in &MIGRATIONS[..2] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO testbeds VALUES (1, 'fp', 'tb', 'cpu', 2, 'linux', 'x86_64', 'rustc', 'release');
+             INSERT INTO benchmarks VALUES (1, 'parse');
+             INSERT INTO runs (id, testbed_id, dirty, started_at, perfkit_version, source, notes)
+                 VALUES (1, 1, 0, 0, '0.1.0', 'perf_test', '');
+             INSERT INTO results (run_id, benchmark_id, testbed_id, dirty, n, outliers,
+                                  iterations_per_sample, samples)
+                 VALUES (1, 1, 1, 0, 0, 0, 1, x'');",
+        )
+        .unwrap();
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let metric: String = conn
+            .query_row("SELECT metric FROM results", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(metric, "time");
     }
 
     #[test]

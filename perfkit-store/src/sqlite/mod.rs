@@ -166,9 +166,14 @@ impl Backend for SqliteBackend {
         })
     }
 
-    fn results_at(&self, sha: &str, testbed: &Testbed) -> Result<Vec<HistoryPoint>, StoreError> {
+    fn results_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        metric: &str,
+    ) -> Result<Vec<HistoryPoint>, StoreError> {
         retry(&self.path, "reading a commit's results", || {
-            read::results_at(&self.conn, sha, testbed)
+            read::results_at(&self.conn, sha, testbed, metric)
         })
     }
 

@@ -125,9 +125,10 @@ pub(crate) fn history(
     let keys = [
         Value::from(benchmark),
         Value::from(testbed),
+        text(query.metric),
         Value::from(query.include_dirty),
     ];
-    let filter = "r.benchmark_id = ? AND r.testbed_id = ? AND (? OR r.dirty = 0)";
+    let filter = "r.benchmark_id = ? AND r.testbed_id = ? AND r.metric = ? AND (? OR r.dirty = 0)";
     let mut points = Vec::new();
     match query.commits {
         None => {
@@ -171,15 +172,22 @@ pub(crate) fn results_at(
     conn: &Connection,
     sha: &str,
     testbed: &Testbed,
+    metric: &str,
 ) -> Result<Vec<HistoryPoint>, Failure> {
     let Some(testbed) = testbed_id(conn, testbed)? else {
         return Ok(Vec::new());
     };
     let sql = format!(
-        "{} WHERE c.sha = ? AND r.testbed_id = ? ORDER BY b.name, r.size, u.started_at, r.id",
+        "{} WHERE c.sha = ? AND r.testbed_id = ? AND r.metric = ?
+         ORDER BY b.name, r.size, u.started_at, r.id",
         select_points(FROM_COMMITS)
     );
-    let values = vec![Value::from(true), text(sha), Value::from(testbed)];
+    let values = vec![
+        Value::from(true),
+        text(sha),
+        Value::from(testbed),
+        text(metric),
+    ];
     let mut points = collect_points(conn, &sql, values)?;
     attach_budgets(conn, &mut points)?;
     Ok(points)
@@ -206,7 +214,7 @@ pub(crate) fn with_results(
             "SELECT c.sha FROM commits c WHERE c.sha IN ({}) AND EXISTS (
                  SELECT 1 FROM results r
                  WHERE r.commit_id = c.id AND r.testbed_id = ? {benchmark_filter}
-                   AND r.dirty = 0 AND r.run_id IS NOT ?)",
+                   AND r.metric = ? AND r.dirty = 0 AND r.run_id IS NOT ?)",
             placeholders(chunk.len())
         );
         let values: Vec<Value> = chunk
@@ -214,6 +222,7 @@ pub(crate) fn with_results(
             .map(text)
             .chain([Value::from(testbed)])
             .chain(benchmark.map(Value::from))
+            .chain([text(query.metric)])
             .chain([Value::from(query.exclude_run.map(RunId::get))])
             .collect();
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -245,7 +254,8 @@ pub(crate) fn runs_at(
                     u.started_at, r.samples
              FROM {FROM_COMMITS}
              JOIN runs u ON u.id = r.run_id JOIN benchmarks b ON b.id = r.benchmark_id
-             WHERE c.sha IN ({}) AND r.testbed_id = ? {} AND r.dirty = 0 AND r.run_id IS NOT ?",
+             WHERE c.sha IN ({}) AND r.testbed_id = ? {} AND r.metric = ? AND r.dirty = 0
+               AND r.run_id IS NOT ?",
             placeholders(chunk.len()),
             if benchmark.is_some() {
                 "AND r.benchmark_id = ?"
@@ -258,6 +268,7 @@ pub(crate) fn runs_at(
             .map(text)
             .chain([Value::from(testbed)])
             .chain(benchmark.map(Value::from))
+            .chain([text(query.metric)])
             .chain([Value::from(query.exclude_run.map(RunId::get))])
             .collect();
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -325,7 +336,7 @@ fn select_points(from: &str) -> String {
                 r.allocs, r.alloc_bytes, r.throughput_kind, r.throughput_per_iteration,
                 r.cmp_ratio, r.cmp_ratio_lower, r.cmp_ratio_upper, r.cmp_p, r.cmp_verdict,
                 u.id, u.started_at, u.dirty, u.branch,
-                c.sha, c.parents, c.author_time, c.summary
+                c.sha, c.parents, c.author_time, c.summary, r.metric
          FROM {from}
          JOIN benchmarks b ON b.id = r.benchmark_id
          JOIN runs u ON u.id = r.run_id"
@@ -415,6 +426,7 @@ fn point_from(r: &Row<'_>) -> rusqlite::Result<HistoryPoint> {
         record: Record {
             benchmark: r.get(1)?,
             size: r.get(2)?,
+            metric: r.get(37)?,
             summary,
             iterations_per_sample: r.get(18)?,
             samples: Vec::new(),

@@ -176,10 +176,10 @@ fn insert_records(
                  mean_ci_lower, mean_ci_upper, median_ci_lower, median_ci_upper, outliers,
                  iterations_per_sample, samples, allocs, alloc_bytes,
                  throughput_kind, throughput_per_iteration,
-                 cmp_ratio, cmp_ratio_lower, cmp_ratio_upper, cmp_p, cmp_verdict)
+                 cmp_ratio, cmp_ratio_lower, cmp_ratio_upper, cmp_p, cmp_verdict, metric)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                      ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
-                     ?28, ?29, ?30, ?31, ?32)",
+                     ?28, ?29, ?30, ?31, ?32, ?33)",
         )?
         .execute(params![
             keys.run,
@@ -214,6 +214,7 @@ fn insert_records(
             c.map(|c| c.ratio_ci_upper),
             c.map(|c| c.p),
             c.map(|c| c.verdict.as_str()),
+            record.metric,
         ])?;
         let result = tx.last_insert_rowid();
         let mut budget = tx.prepare_cached(

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use perfkit_store::{Store, StoredComparison};
+use perfkit_store::{DEFAULT_METRIC, Store, StoredComparison};
 
 use crate::support::{fake_commit, record, run_at, temp_store, testbed};
 
@@ -71,7 +71,9 @@ fn history_db_alone_holds_every_write_while_the_writer_is_open() {
     };
     store.set_comparison(added[0], &comparison).unwrap();
     let (_c, _p, copy) = copy_alone(&path);
-    let at = copy.results_at(&fake_commit(1).sha, &tb).unwrap();
+    let at = copy
+        .results_at(&fake_commit(1).sha, &tb, DEFAULT_METRIC)
+        .unwrap();
     let b = at.iter().find(|p| p.record.benchmark == "b").unwrap();
     assert_eq!(
         b.record.comparison.as_ref().map(|c| c.ratio),

@@ -286,8 +286,15 @@ fn an_older_schema_is_read_read_only_without_migrating_the_file() {
         .unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE imported; PRAGMA user_version = 1;")
-        .unwrap();
+    // Undo migrations 3 (metric) and 2 (imported).
+    conn.execute_batch(
+        "DROP INDEX results_by_series;
+         ALTER TABLE results DROP COLUMN metric;
+         CREATE INDEX results_by_series ON results(benchmark_id, testbed_id, commit_id, dirty);
+         DROP TABLE imported;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let before = std::fs::read(&path).unwrap();
     let reader = Store::open_read_only(&path).unwrap();

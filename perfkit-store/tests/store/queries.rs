@@ -1,6 +1,8 @@
 //! Listings, history order, what a baseline holds, a series' recent runs, and a head's runs.
 
-use perfkit_store::{BaselineQuery, HeadRuns, HistoryQuery, SeriesKey, Store, Timestamp};
+use perfkit_store::{
+    BaselineQuery, DEFAULT_METRIC, HeadRuns, HistoryQuery, SeriesKey, Store, Timestamp,
+};
 
 use crate::support::{fake_commit, record, run_at, temp_store, testbed, testbed_named};
 
@@ -197,7 +199,9 @@ fn history_follows_the_given_order_or_commit_time() {
     query.include_dirty = true;
     assert_eq!(store.history(&query).unwrap().len(), 4);
 
-    let at_two = store.results_at(&fake_commit(2).sha, &tb).unwrap();
+    let at_two = store
+        .results_at(&fake_commit(2).sha, &tb, DEFAULT_METRIC)
+        .unwrap();
     assert_eq!(at_two.len(), 2);
     assert_eq!(at_two.iter().filter(|p| p.dirty).count(), 1);
 }
@@ -309,7 +313,7 @@ fn a_head_is_its_clean_runs_its_newest_dirty_run_or_the_runs_since_a_time() {
         .unwrap();
     let runs = |which| {
         let c = store
-            .head_runs(&fake_commit(1), &tb, which)
+            .head_runs(&fake_commit(1), &tb, DEFAULT_METRIC, which)
             .unwrap()
             .unwrap();
         (c.dirty, c.series[0].runs.clone())
@@ -325,8 +329,62 @@ fn a_head_is_its_clean_runs_its_newest_dirty_run_or_the_runs_since_a_time() {
     );
     assert_eq!(
         store
-            .head_runs(&fake_commit(2), &tb, HeadRuns::Clean)
+            .head_runs(&fake_commit(2), &tb, DEFAULT_METRIC, HeadRuns::Clean)
             .unwrap(),
         None
     );
+}
+
+/// Metrics never mix: a commit measured only for time is no baseline for instruction counts,
+/// and each query returns the results of the one metric it names.
+#[test]
+fn each_query_selects_one_metric() {
+    let (_d, _p, mut store) = temp_store();
+    let tb = testbed();
+    let counted = |seed| {
+        let mut r = record("parse", seed);
+        r.metric = "instructions".into();
+        r
+    };
+    // Commit 1: time and instructions; commit 2: time only.
+    store
+        .record_run(
+            &run_at(Some(fake_commit(1)), false, &tb),
+            &[record("parse", 1), counted(2)],
+        )
+        .unwrap();
+    store
+        .record_run(
+            &run_at(Some(fake_commit(2)), false, &tb),
+            &[record("parse", 3)],
+        )
+        .unwrap();
+    let shas = first_parent_order(3);
+    let time = BaselineQuery::new(&tb).benchmark("parse");
+    assert_eq!(
+        baseline_commit(&store, &time, &shas),
+        Some(fake_commit(2).sha)
+    );
+    let instructions = time.metric("instructions");
+    assert_eq!(
+        baseline_commit(&store, &instructions, &shas),
+        Some(fake_commit(1).sha)
+    );
+    let base = store
+        .baseline(&instructions, shas.iter().cloned())
+        .unwrap()
+        .unwrap();
+    assert_eq!(base.series[0].runs, vec![counted(2).samples]);
+
+    let mut query = HistoryQuery::new("parse", &tb);
+    assert_eq!(store.history(&query).unwrap().len(), 2);
+    query.metric = "instructions";
+    let points = store.history(&query).unwrap();
+    assert_eq!(points.len(), 1);
+    assert_eq!(points[0].record.metric, "instructions");
+    let at_one = store
+        .results_at(&fake_commit(1).sha, &tb, DEFAULT_METRIC)
+        .unwrap();
+    assert_eq!(at_one.len(), 1);
+    assert_eq!(at_one[0].record.metric, "time");
 }

@@ -54,6 +54,7 @@ fn full_record() -> Record {
     Record {
         benchmark: "parse::request".into(),
         size: Some(4096),
+        metric: "instructions".into(),
         summary: StoredSummary {
             n: 3,
             mean: 101.5,
@@ -120,6 +121,7 @@ fn every_field_of_a_record_round_trips() {
     assert_eq!(recorded.results.len(), 2);
     let mut query = HistoryQuery::new("parse::request", &tb);
     query.include_dirty = true;
+    query.metric = "instructions";
     let points = store.history(&query).unwrap();
     assert_eq!(points.len(), 2);
     assert_eq!(points[0].record, full_record());
