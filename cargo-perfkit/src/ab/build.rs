@@ -105,10 +105,8 @@ pub fn build(
         .envs(&ctx.env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(target) = &checkout.target {
-        command.env("CARGO_TARGET_DIR", target);
-    }
+        .stderr(Stdio::piped())
+        .env("CARGO_TARGET_DIR", &checkout.target);
     let mut child = command.spawn().map_err(|e| {
         CliError::usage(format!(
             "cannot start `{cargo} test` ({e}); install Rust with cargo, or set CARGO to the \

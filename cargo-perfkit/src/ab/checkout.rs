@@ -1,5 +1,18 @@
-//! Where each side of `ab` is built: the working tree itself, or a git worktree of the
-//! revision with a target directory of its own.
+//! Where each side of `ab` is built: a git worktree slot per side (`base`, `head`), each with
+//! a target directory of its own.
+//!
+//! Both sides are built from slots, the working tree too: HEAD's commit is checked out in the
+//! `head` slot and the working tree's uncommitted changes are laid on top (tracked changes as
+//! `git diff --binary HEAD`, untracked files that are not ignored copied), so the slot holds
+//! what the working tree holds, and git in the slot sees it dirty exactly when the working
+//! tree is. Why not build the working tree where it is: rustc compiles the source's path into
+//! the binary (`env!("CARGO_MANIFEST_DIR")` in every perf test, panic locations), and a path
+//! of another length shifts the code after it; code layout alone moves a benchmark by 10-25%,
+//! so an A/A comparison of the working tree against its own commit found "changes" that only
+//! the paths made. `worktrees/base` and `worktrees/head` have paths of one length: identical
+//! sources give binaries that differ only in those path bytes, with the same layout.
+//! `--remap-path-prefix` was not chosen: it does not reach `env!` values, so it cannot make the
+//! paths equal, and as a rustc flag it would change every dependency's fingerprint.
 //!
 //! Two checkouts must never share a target directory: cargo names a workspace crate's
 //! artifacts the same in both and judges freshness by file times, so one checkout can run the
@@ -139,26 +152,29 @@ pub fn lock_slots(ctx: &mut Context, ws: &CargoWorkspace) -> Result<SlotLock, Cl
 pub struct Checkout {
     /// Where `cargo test` runs for this side (the current directory's counterpart).
     pub cwd: PathBuf,
-    /// `CARGO_TARGET_DIR` for its builds; `None`: the working tree's own.
-    pub target: Option<PathBuf>,
+    /// `CARGO_TARGET_DIR` for its builds.
+    pub target: PathBuf,
 }
 
-/// The working tree as it is, built where the user builds it.
-pub fn working_tree(ctx: &Context) -> Checkout {
-    Checkout {
-        cwd: ctx.cwd.clone(),
-        target: None,
-    }
+/// What a slot holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// The commit as committed.
+    Commit,
+    /// The commit (HEAD) with the working tree's uncommitted changes on top.
+    WorkingTree,
 }
 
 /// Checks `commit` out in the worktree slot `slot` (`base` or `head`) of the repository at
-/// `repo`, creating or moving it, and returns where to build it.
+/// `repo`, creating or moving it, lays the working tree's changes on top for
+/// [`Content::WorkingTree`], and returns where to build it.
 pub fn worktree(
     ctx: &Context,
     repo: &Path,
     ws: &CargoWorkspace,
     slot: &str,
     commit: &Commit,
+    content: Content,
 ) -> Result<Checkout, CliError> {
     let root = ws.target.join("perfkit").join("ab");
     let tree = root.join("worktrees").join(slot);
@@ -207,6 +223,9 @@ pub fn worktree(
             &["submodule", "update", "--init", "--recursive", "--quiet"],
         )?;
     }
+    if content == Content::WorkingTree {
+        overlay_changes(ctx, repo, &tree, &root.join(format!("{slot}.patch")))?;
+    }
     let rel = |p: &Path| p.strip_prefix(repo).map(Path::to_owned).unwrap_or_default();
     copy_untracked_lock_file(ctx, &ws.root.join("Cargo.lock"), &tree.join(rel(&ws.root)))?;
     let cwd = match rel(&ctx.cwd) {
@@ -216,22 +235,78 @@ pub fn worktree(
         _ => tree,
     };
     if !target.exists() {
-        seed(ctx, ws, &cwd, &target);
+        seed(ctx, ws, &cwd, &target, &root.join("targets"));
     }
-    Ok(Checkout {
-        cwd,
-        target: Some(target),
-    })
+    Ok(Checkout { cwd, target })
 }
 
-/// Starts a new slot's target directory as a copy of the working tree's release build with
-/// every workspace member cleaned out (`cargo clean -p`): dependencies, whose sources are the
-/// same in every checkout, are not compiled again, and the workspace's own crates are built
-/// from this checkout's sources alone (the trap above is about those). Best effort: when
-/// anything fails the directory is removed and the slot builds from scratch.
-fn seed(ctx: &Context, ws: &CargoWorkspace, cwd: &Path, target: &Path) {
-    let release = ws.target.join("release");
-    if !cfg!(unix) || !release.is_dir() {
+/// Makes the slot `tree` (checked out at the working tree's HEAD) hold the working tree of
+/// `repo`: its tracked changes, staged or not, applied from `git diff --binary HEAD` (written
+/// to `patch`), and its untracked files that are not ignored copied.
+fn overlay_changes(ctx: &Context, repo: &Path, tree: &Path, patch: &Path) -> Result<(), CliError> {
+    let diff = git_bytes(
+        ctx,
+        repo,
+        &[
+            "diff",
+            "--ignore-submodules=dirty",
+            "--binary",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-relative",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "HEAD",
+        ],
+    )?;
+    if !diff.is_empty() {
+        std::fs::write(patch, diff).map_err(|e| cannot_copy(patch, tree, &e))?;
+        let patch_arg = patch.display().to_string();
+        git(
+            ctx,
+            tree,
+            &["apply", "--binary", "--whitespace=nowarn", &patch_arg],
+        )?;
+    }
+    let untracked = git(
+        ctx,
+        repo,
+        &["ls-files", "-z", "--others", "--exclude-standard"],
+    )?;
+    for rel in untracked.split('\0').filter(|r| !r.is_empty()) {
+        let (from, to) = (repo.join(rel), tree.join(rel));
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| cannot_copy(&from, tree, &e))?;
+        }
+        std::fs::copy(&from, &to).map_err(|e| cannot_copy(&from, tree, &e))?;
+    }
+    Ok(())
+}
+
+fn cannot_copy(what: &Path, tree: &Path, e: &std::io::Error) -> CliError {
+    CliError::usage(format!(
+        "cannot copy {} into the worktree {}: {e}; check that the target directory is \
+         writable",
+        what.display(),
+        tree.display()
+    ))
+}
+
+/// Starts a new slot's target directory as a copy of a release build (the working tree's,
+/// else another slot's, from `targets`) with every workspace member cleaned out
+/// (`cargo clean -p`): dependencies, whose sources are the same in every checkout, are not
+/// compiled again, and the workspace's own crates are built from this checkout's sources
+/// alone (the trap above is about those). Best effort: when anything fails the directory is
+/// removed and the slot builds from scratch.
+fn seed(ctx: &Context, ws: &CargoWorkspace, cwd: &Path, target: &Path, targets: &Path) {
+    let slots = ["head", "base"].map(|slot| targets.join(slot));
+    let release = std::iter::once(ws.target.as_path())
+        .chain(slots.iter().map(|t| t.as_path()).filter(|t| *t != target))
+        .map(|t| t.join("release"))
+        .find(|r| r.is_dir());
+    let Some(release) = release else { return };
+    if !cfg!(unix) {
         return;
     }
     let seeded = (|| -> Result<(), CliError> {
@@ -282,13 +357,7 @@ fn copy_untracked_lock_file(ctx: &Context, lock: &Path, root: &Path) -> Result<(
     }
     let tracked = git(ctx, root, &["ls-files", "--", "Cargo.lock"])?;
     if tracked.trim().is_empty() {
-        std::fs::copy(lock, root.join("Cargo.lock")).map_err(|e| {
-            CliError::usage(format!(
-                "cannot copy {} into the worktree {}: {e}",
-                lock.display(),
-                root.display()
-            ))
-        })?;
+        std::fs::copy(lock, root.join("Cargo.lock")).map_err(|e| cannot_copy(lock, root, &e))?;
     }
     Ok(())
 }
@@ -306,6 +375,11 @@ fn common_dir(ctx: &Context, dir: &Path) -> Result<PathBuf, CliError> {
 
 /// Runs `git ARGS` in `dir`; its stdout, or an error with git's own message.
 fn git(ctx: &Context, dir: &Path, args: &[&str]) -> Result<String, CliError> {
+    git_bytes(ctx, dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// [`git`], with stdout as git wrote it (a patch of files that are not UTF-8).
+fn git_bytes(ctx: &Context, dir: &Path, args: &[&str]) -> Result<Vec<u8>, CliError> {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -326,5 +400,5 @@ fn git(ctx: &Context, dir: &Path, args: &[&str]) -> Result<String, CliError> {
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(out.stdout)
 }

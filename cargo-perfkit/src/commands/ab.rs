@@ -1,8 +1,9 @@
 //! `cargo perfkit ab BASE [HEAD]`: build both revisions, run their perf tests in interleaved
 //! rounds (A B, B A, ...), and gate on a paired test of the per-round changes.
 //!
-//! Each side's test binaries are built once (BASE, and HEAD when it is a revision, in git
-//! worktrees with target directories of their own; see `ab::checkout`). Every round runs each
+//! Each side's test binaries are built once, in git worktrees with target directories of
+//! their own (the working tree's content too, so that both sides' paths have one length; see
+//! `ab::checkout`). Every round runs each
 //! side's binaries once with the quick plan (`PERFKIT=quick`: about 0.2 s per benchmark), each
 //! process recording a run into the workspace's one store under its side's commit, so both
 //! sides join history. Drift and noisy neighbours that last longer than a round hit both
@@ -17,7 +18,7 @@ use perfkit_store::{Commit, CommitRuns, DbLocation, Timestamp};
 
 use super::check::{gate_verdict, report};
 use crate::ab::build::{TestArgs, TestBinary, build};
-use crate::ab::checkout::{CargoWorkspace, Checkout, lock_slots, working_tree, worktree};
+use crate::ab::checkout::{CargoWorkspace, Checkout, Content, lock_slots, worktree};
 use crate::ab::paired::{judge_paired, pair, rows};
 use crate::ab::rounds::{Recorded, Rounds, RunPlan, SideRunner, Which, order, seconds};
 use crate::ab::schedule::{DEFAULT_ROUNDS, rounds_that_fit};
@@ -68,8 +69,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     // Canonical, so that paths in the repository can be made relative to it.
     ctx.cwd = canonical(&ctx.cwd);
 
-    // Build each side once. The working tree first: a new worktree slot starts from its
-    // build (see `ab::checkout`).
+    // Build each side once.
     let mut cargo_args = Vec::new();
     for p in &args.package {
         cargo_args.extend(["-p".to_owned(), p.clone()]);
@@ -88,18 +88,16 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
         ),
         (None, false) => format!("the working tree ({})", describe(&head)),
     };
-    let (base_bins, head_bins) = if args.head.is_some() {
-        let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base)?;
-        let base_bins = build_side(ctx, "base", &base_what, &base_checkout, &test_args)?;
-        let head_checkout = worktree(ctx, &repo, &cargo_ws, "head", &head)?;
-        let head_bins = build_side(ctx, "head", &head_what, &head_checkout, &test_args)?;
-        (base_bins, head_bins)
-    } else {
-        let head_bins = build_side(ctx, "head", &head_what, &working_tree(ctx), &test_args)?;
-        let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base)?;
-        let base_bins = build_side(ctx, "base", &base_what, &base_checkout, &test_args)?;
-        (base_bins, head_bins)
+    // Both sides are built in slots, whose paths have one length (see `ab::checkout`). Head
+    // first: a new base slot starts from its build when the working tree has none.
+    let content = match args.head {
+        Some(_) => Content::Commit,
+        None => Content::WorkingTree,
     };
+    let head_checkout = worktree(ctx, &repo, &cargo_ws, "head", &head, content)?;
+    let head_bins = build_side(ctx, "head", &head_what, &head_checkout, &test_args)?;
+    let base_checkout = worktree(ctx, &repo, &cargo_ws, "base", &base, Content::Commit)?;
+    let base_bins = build_side(ctx, "base", &base_what, &base_checkout, &test_args)?;
 
     // The rounds.
     let mut vars = vec![
