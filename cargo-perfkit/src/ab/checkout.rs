@@ -402,3 +402,94 @@ fn git_bytes(ctx: &Context, dir: &Path, args: &[&str]) -> Result<Vec<u8>, CliErr
     }
     Ok(out.stdout)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_git(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "Ada")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn the_head_slot_holds_the_working_tree_with_its_uncommitted_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &[u8]| {
+            let path = repo.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(".gitignore", b"/target\n/ignored.txt\n");
+        write("src/lib.rs", b"pub fn a() {}\n");
+        write("src/gone.rs", b"pub fn gone() {}\n");
+        write("staged.rs", b"old\n");
+        write("latin1.txt", b"caf\xe9\n");
+        run_git(&repo, &["init", "-q", "-b", "main"]);
+        run_git(&repo, &["add", "-A"]);
+        run_git(&repo, &["commit", "-q", "-m", "initial"]);
+        let sha = run_git(&repo, &["rev-parse", "HEAD"]).trim().to_owned();
+
+        write("src/lib.rs", b"pub fn b() {}\n");
+        std::fs::remove_file(repo.join("src/gone.rs")).unwrap();
+        write("staged.rs", b"new\n");
+        run_git(&repo, &["add", "staged.rs"]);
+        write("latin1.txt", b"na\xefve caf\xe9\n");
+        write("new/untracked.rs", b"pub fn new() {}\n");
+        write("ignored.txt", b"not copied\n");
+
+        let (ctx, _out) = Context::captured(&repo, &[]);
+        let ws = CargoWorkspace {
+            root: repo.clone(),
+            target: repo.join("target"),
+            members: Vec::new(),
+        };
+        let commit = Commit {
+            sha,
+            parents: Vec::new(),
+            author_time: 0,
+            summary: "initial".to_owned(),
+        };
+        let slot = worktree(&ctx, &repo, &ws, "head", &commit, Content::WorkingTree).unwrap();
+        let tree = repo.join("target/perfkit/ab/worktrees/head");
+        assert_eq!(slot.cwd, tree);
+        assert_eq!(slot.target, repo.join("target/perfkit/ab/targets/head"));
+        let read = |rel: &str| std::fs::read(tree.join(rel)).ok();
+        assert_eq!(read("src/lib.rs").as_deref(), Some(&b"pub fn b() {}\n"[..]));
+        assert_eq!(read("src/gone.rs"), None, "a deleted file is deleted");
+        assert_eq!(read("staged.rs").as_deref(), Some(&b"new\n"[..]));
+        assert_eq!(
+            read("latin1.txt").as_deref(),
+            Some(&b"na\xefve caf\xe9\n"[..])
+        );
+        assert_eq!(
+            read("new/untracked.rs").as_deref(),
+            Some(&b"pub fn new() {}\n"[..])
+        );
+        assert_eq!(read("ignored.txt"), None, "ignored files stay out");
+        // The slot is dirty at the working tree's commit, as the working tree is.
+        let head = run_git(&tree, &["rev-parse", "HEAD"]);
+        assert_eq!(head.trim(), commit.sha);
+        let status = run_git(&tree, &["status", "--porcelain", "--untracked-files=no"]);
+        assert!(status.contains("src/lib.rs"), "{status}");
+
+        // Reused for the commit itself: the changes are gone.
+        worktree(&ctx, &repo, &ws, "head", &commit, Content::Commit).unwrap();
+        assert_eq!(read("src/lib.rs").as_deref(), Some(&b"pub fn a() {}\n"[..]));
+        assert_eq!(read("new/untracked.rs"), None);
+        let status = run_git(&tree, &["status", "--porcelain"]);
+        assert!(status.is_empty(), "{status}");
+    }
+}
