@@ -1,15 +1,25 @@
 //! `cargo perfkit ab` on the fixture: the planted 3x slowdown fails the gate naming only it,
-//! a docs-only change passes, an unknown revision is a usage error.
+//! a docs-only change passes, an unknown revision is a usage error, and the working tree
+//! compared with its own commit runs the same code on both sides.
 //!
 //! `ab` records into a store of its own here (`--db`), so the scenario's history, which other
-//! tests read, stays as they expect.
+//! tests read, stays as they expect. The tests take turns ([`one_ab_at_a_time`]): they share
+//! the worktree slots, whose binaries one of them inspects after its `ab`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 
 use perfkit_store::{DEFAULT_METRIC, Store, Testbed};
 
-use crate::fixture::{Outcome, SCENARIO};
+use crate::fixture::{Outcome, SCENARIO, target_dir};
+
+/// Held by each test while it runs `ab`: `ab` itself waits for the slots' lock, but a test
+/// that reads a slot after its `ab` returned needs nobody to rebuild it meanwhile.
+fn one_ab_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 const SLOWED: &str = "perf::slowed";
 const STEADY: &str = "perf::steady";
@@ -102,6 +112,7 @@ fn failure_message(outcome: &Outcome) -> &str {
 /// One test, not two: both invocations use the same base worktree, which `ab` reuses.
 #[test]
 fn ab_fails_on_the_planted_slowdown_and_passes_a_docs_only_change() {
+    let _turn = one_ab_at_a_time();
     let s = &*SCENARIO;
     let [initial, docs, slow] = &s.commits;
     let db = tempfile::tempdir().unwrap();
@@ -142,6 +153,7 @@ fn ab_fails_on_the_planted_slowdown_and_passes_a_docs_only_change() {
 
 #[test]
 fn ab_with_an_unknown_revision_says_so_and_exits_2() {
+    let _turn = one_ab_at_a_time();
     let s = &*SCENARIO;
     let db = tempfile::tempdir().unwrap();
     let db_path = db.path().join("ab.db").display().to_string();
@@ -163,6 +175,7 @@ fn ab_with_an_unknown_revision_says_so_and_exits_2() {
 
 #[test]
 fn ab_with_a_base_that_does_not_build_shows_cargos_error_and_exits_2() {
+    let _turn = one_ab_at_a_time();
     let s = &*SCENARIO;
     let broken = commit_beside_head(s.path(), "src/lib.rs", "pub fn work(", "broken");
     let db = tempfile::tempdir().unwrap();
@@ -187,6 +200,7 @@ fn ab_with_a_base_that_does_not_build_shows_cargos_error_and_exits_2() {
 
 #[test]
 fn ab_with_a_base_without_the_benchmark_calls_it_new() {
+    let _turn = one_ab_at_a_time();
     let s = &*SCENARIO;
     let perf = std::fs::read_to_string(s.path().join("tests/perf.rs")).unwrap();
     let cut = perf.rfind("#[perf_test").expect("two perf tests");
@@ -209,4 +223,84 @@ fn ab_with_a_base_without_the_benchmark_calls_it_new() {
     };
     assert_eq!(verdict(SLOWED), "new");
     assert_eq!(verdict(STEADY), "unchanged");
+}
+
+/// The test executables (no extension) among a slot's release artifacts, by file name.
+fn test_executables(slot: &str) -> Vec<(String, PathBuf)> {
+    let deps = target_dir()
+        .join("perfkit/ab/targets")
+        .join(slot)
+        .join("release/deps");
+    let mut found: Vec<_> = std::fs::read_dir(&deps)
+        .unwrap_or_else(|e| panic!("{}: {e}", deps.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name.starts_with("perf-") || name.starts_with("fixture-")) && !name.contains('.')
+        })
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    found.sort();
+    found
+}
+
+/// `bytes` with every `from` replaced by `to` (of the same length).
+fn replaced(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(from.len(), to.len());
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    while i + from.len() <= out.len() {
+        if &out[i..i + from.len()] == from {
+            out[i..i + from.len()].copy_from_slice(to);
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Code layout alone moves a benchmark by 10-25%, so the two sides of an A/A comparison must
+/// run the same code at the same addresses. The fixture is clean at its last commit, so
+/// `ab HEAD` builds the same source twice: the binaries may differ only in the bytes of the
+/// slot's path (`worktrees/base` or `worktrees/head`, compiled in by `env!`), not in length
+/// or layout.
+#[test]
+fn ab_of_the_working_tree_against_its_own_commit_builds_the_same_binaries() {
+    let _turn = one_ab_at_a_time();
+    let s = &*SCENARIO;
+    let db = tempfile::tempdir().unwrap();
+    let db_path = db.path().join("ab.db").display().to_string();
+    let out = s.perfkit(&["ab", "HEAD", "--rounds", "2", "--db", &db_path]);
+    assert_eq!(out.code, cargo_perfkit::exit::OK, "{out:#?}");
+
+    let base = test_executables("base");
+    let head = test_executables("head");
+    let names = |bins: &[(String, PathBuf)]| bins.iter().map(|b| b.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&head), names(&base), "{out:#?}");
+    assert!(base.len() >= 2, "the lib's and tests/perf.rs's: {base:?}");
+    let slot = |name: &str| {
+        let path = target_dir().join("perfkit/ab/worktrees").join(name);
+        path.canonicalize().unwrap_or(path).display().to_string()
+    };
+    let (base_slot, head_slot) = (slot("base"), slot("head"));
+    for ((name, b), (_, h)) in base.iter().zip(&head) {
+        let b = std::fs::read(b).unwrap();
+        let h = std::fs::read(h).unwrap();
+        assert_eq!(h.len(), b.len(), "{name}: the sides' sizes differ");
+        let h = replaced(&h, head_slot.as_bytes(), base_slot.as_bytes());
+        if let Some(at) = b.iter().zip(&h).position(|(x, y)| x != y) {
+            let around = |v: &[u8]| {
+                String::from_utf8_lossy(&v[at.saturating_sub(40)..(at + 40).min(v.len())])
+                    .into_owned()
+            };
+            panic!(
+                "{name}: the sides differ at byte {at} of {}, not only in the slot's path:\n\
+                 base {:?}\nhead {:?}",
+                b.len(),
+                around(&b),
+                around(&h)
+            );
+        }
+    }
 }

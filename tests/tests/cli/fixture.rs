@@ -51,7 +51,8 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn target_dir() -> PathBuf {
+/// The fixture's target directory, which `cargo perfkit` is given as `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("perfkit-e2e-fixture")
 }
 
