@@ -244,12 +244,19 @@ fn test_executables(slot: &str) -> Vec<(String, PathBuf)> {
     found
 }
 
-/// `bytes` with every `from` replaced by `to` (of the same length).
-fn replaced(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+/// An executable as read, with the GNU build ID (a hash of the rest of the file) zeroed, and
+/// every `from` replaced by `to` (of the same length).
+fn normalised(exe: &Path, from: &[u8], to: &[u8]) -> Vec<u8> {
     assert_eq!(from.len(), to.len());
-    let mut out = bytes.to_vec();
+    // The ELF note's header: name size 4, descriptor size 20, type 3 (NT_GNU_BUILD_ID), "GNU".
+    const BUILD_ID: &[u8] = b"\x04\0\0\0\x14\0\0\0\x03\0\0\0GNU\0";
+    let mut out = std::fs::read(exe).unwrap();
+    if let Some(at) = out.windows(BUILD_ID.len()).position(|w| w == BUILD_ID) {
+        let id = at + BUILD_ID.len();
+        out[id..id + 20].fill(0);
+    }
     let mut i = 0;
-    while i + from.len() <= out.len() {
+    while !from.is_empty() && i + from.len() <= out.len() {
         if &out[i..i + from.len()] == from {
             out[i..i + from.len()].copy_from_slice(to);
             i += from.len();
@@ -263,15 +270,15 @@ fn replaced(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 /// Code layout alone moves a benchmark by 10-25%, so the two sides of an A/A comparison must
 /// run the same code at the same addresses. The fixture is clean at its last commit, so
 /// `ab HEAD` builds the same source twice: the binaries may differ only in the bytes of the
-/// slot's path (`worktrees/base` or `worktrees/head`, compiled in by `env!`), not in length
-/// or layout.
+/// slot's path (`worktrees/base` or `worktrees/head`, compiled in by `env!`) and in the build
+/// ID that hashes them, not in length or layout.
 #[test]
 fn ab_of_the_working_tree_against_its_own_commit_builds_the_same_binaries() {
     let _turn = one_ab_at_a_time();
     let s = &*SCENARIO;
     let db = tempfile::tempdir().unwrap();
     let db_path = db.path().join("ab.db").display().to_string();
-    let out = s.perfkit(&["ab", "HEAD", "--rounds", "2", "--db", &db_path]);
+    let out = s.perfkit(&["ab", "HEAD", "--rounds", "3", "--db", &db_path]);
     assert_eq!(out.code, cargo_perfkit::exit::OK, "{out:#?}");
 
     let base = test_executables("base");
@@ -285,10 +292,9 @@ fn ab_of_the_working_tree_against_its_own_commit_builds_the_same_binaries() {
     };
     let (base_slot, head_slot) = (slot("base"), slot("head"));
     for ((name, b), (_, h)) in base.iter().zip(&head) {
-        let b = std::fs::read(b).unwrap();
-        let h = std::fs::read(h).unwrap();
+        let b = normalised(b, b"", b"");
+        let h = normalised(h, head_slot.as_bytes(), base_slot.as_bytes());
         assert_eq!(h.len(), b.len(), "{name}: the sides' sizes differ");
-        let h = replaced(&h, head_slot.as_bytes(), base_slot.as_bytes());
         if let Some(at) = b.iter().zip(&h).position(|(x, y)| x != y) {
             let around = |v: &[u8]| {
                 String::from_utf8_lossy(&v[at.saturating_sub(40)..(at + 40).min(v.len())])
