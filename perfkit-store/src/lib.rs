@@ -52,8 +52,11 @@ mod record;
 mod runs;
 mod samples;
 mod sqlite;
+mod postgres;
 mod store;
+mod sync;
 mod testbed;
+mod uid;
 
 pub use baseline::{BaselineQuery, Candidates, candidates};
 pub use error::StoreError;
@@ -70,7 +73,9 @@ pub use record::{
 pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
+pub use postgres::{PG_SCHEMA_VERSION, redact_url};
 pub use store::{HISTORY_WALK, Imported, Recorded, Store};
+pub use sync::{RunFilter, StoredRun, SyncReport, sync};
 pub use testbed::{Machine, Testbed, rustc_version};
 
 /// A stable hash of what an imported result was read from (the parts, in order), for
