@@ -89,7 +89,7 @@ pub enum StoreError {
     /// The PostgreSQL server could not be reached, or kept failing, for as long as perfkit
     /// retries.
     #[error(
-        "cannot reach the history database {url} ({op}; retried for {waited:?}): {source}. \
+        "cannot reach the history database {url} ({op}; retried for {waited:?}): {cause}. \
          Check that the server is running and the URL's host, port, user and database are \
          right, then run again."
     )]
@@ -100,6 +100,8 @@ pub enum StoreError {
         op: &'static str,
         /// How long perfkit retried.
         waited: Duration,
+        /// The last failure, in words.
+        cause: String,
         /// The last failure.
         #[source]
         source: postgres::Error,
@@ -107,7 +109,7 @@ pub enum StoreError {
 
     /// Any other PostgreSQL failure (a refused login, a missing database, a failed statement).
     #[error(
-        "history database {url}: {op} failed: {source}. Check the URL's user, password and \
+        "history database {url}: {op} failed: {cause}. Check the URL's user, password and \
          database and the server's log, or set PERFKIT_DB to another store."
     )]
     Postgres {
@@ -115,6 +117,8 @@ pub enum StoreError {
         url: String,
         /// What perfkit was doing.
         op: &'static str,
+        /// The server's or the client's error, in words.
+        cause: String,
         /// The server's or the client's error.
         #[source]
         source: postgres::Error,

@@ -12,7 +12,11 @@ use crate::gc::{GcReport, RunRow, report, runs_to_delete};
 use crate::ids::RunId;
 use crate::model::{Commit, Timestamp};
 
-pub(crate) fn gc(client: &mut Client, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, Failure> {
+pub(crate) fn gc(
+    client: &mut Client,
+    keep: NonZeroUsize,
+    dry_run: bool,
+) -> Result<GcReport, Failure> {
     let mut tx = client.transaction()?;
     // Writers insert runs; SHARE ROW EXCLUSIVE makes them wait, readers do not.
     tx.batch_execute("LOCK TABLE runs IN SHARE ROW EXCLUSIVE MODE")?;

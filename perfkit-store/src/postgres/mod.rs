@@ -61,8 +61,8 @@ use crate::sync::StoredRun;
 use crate::testbed::Testbed;
 
 pub use migrations::PG_SCHEMA_VERSION;
-pub use retry::redact_url;
 use retry::Conn;
+pub use retry::redact_url;
 
 /// A history in one PostgreSQL database.
 pub(crate) struct PostgresBackend {

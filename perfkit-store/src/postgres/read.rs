@@ -29,9 +29,11 @@ fn unsigned(r: &Row, i: usize) -> Result<u64, Failure> {
 
 fn opt_unsigned(r: &Row, i: usize) -> Result<Option<u64>, Failure> {
     match r.try_get::<_, Option<i64>>(i)? {
-        Some(v) => Ok(Some(
-            u64::try_from(v).map_err(|_| Failure::Invalid(format!("a negative size {v}")))?,
-        )),
+        Some(v) => {
+            Ok(Some(u64::try_from(v).map_err(|_| {
+                Failure::Invalid(format!("a negative size {v}"))
+            })?))
+        }
         None => Ok(None),
     }
 }

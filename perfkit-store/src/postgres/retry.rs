@@ -55,6 +55,7 @@ impl Conn {
         let mut config: Config = url.parse().map_err(|source| StoreError::Postgres {
             url: shown.clone(),
             op: "reading the URL",
+            cause: describe(&source),
             source,
         })?;
         config.connect_timeout(CONNECT_TIMEOUT);
@@ -103,6 +104,7 @@ impl Conn {
                             url: self.url.clone(),
                             op,
                             waited: start.elapsed(),
+                            cause: describe(&e),
                             source: e,
                         });
                     }
@@ -127,9 +129,32 @@ impl Conn {
                 path: url.into(),
                 run,
             },
-            Failure::Sql(source) => StoreError::Postgres { url, op, source },
+            Failure::Sql(source) => StoreError::Postgres {
+                url,
+                op,
+                cause: describe(&source),
+                source,
+            },
         }
     }
+}
+
+/// The error in words: the server's message (with its SQLSTATE) when the server answered, else
+/// the client's with its causes ("error connecting to server: Connection refused").
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{} ({}) {}", db.severity(), db.code().code(), db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// Failures that another attempt of the whole transaction may not meet.
@@ -232,7 +257,10 @@ mod tests {
             "postgres://ci:hun@ter2@db/perf",
         ] {
             let shown = redact_url(url);
-            assert!(!shown.contains("hunter2") && !shown.contains("ter2"), "{shown}");
+            assert!(
+                !shown.contains("hunter2") && !shown.contains("ter2"),
+                "{shown}"
+            );
             assert!(shown.contains("db"), "{shown}");
         }
     }

@@ -449,7 +449,10 @@ pub(super) fn commit_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Commit> {
     })
 }
 
-pub(super) fn attach_budgets(conn: &Connection, points: &mut [HistoryPoint]) -> Result<(), Failure> {
+pub(super) fn attach_budgets(
+    conn: &Connection,
+    points: &mut [HistoryPoint],
+) -> Result<(), Failure> {
     let index: HashMap<i64, usize> = points
         .iter()
         .enumerate()

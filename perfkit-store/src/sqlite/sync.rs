@@ -56,7 +56,10 @@ pub(crate) fn stored_runs(conn: &Connection) -> Result<Vec<StoredRun>, Failure> 
 }
 
 pub(crate) fn run_records(conn: &Connection, run: RunId) -> Result<Vec<Record>, Failure> {
-    let sql = format!("{} WHERE r.run_id = ? ORDER BY r.id", select_points(FROM_RESULTS));
+    let sql = format!(
+        "{} WHERE r.run_id = ? ORDER BY r.id",
+        select_points(FROM_RESULTS)
+    );
     let mut points = collect_points(conn, &sql, vec![Value::from(true), Value::from(run.get())])?;
     attach_budgets(conn, &mut points)?;
     Ok(points.into_iter().map(|p| p.record).collect())
