@@ -9,6 +9,7 @@ mod history;
 mod import;
 mod list;
 mod run;
+mod sync;
 
 use crate::cli::{Command, ImportSource, Perfkit};
 use crate::context::Context;
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         },
         Command::Export(args) => export::export(ctx, g, &args),
         Command::Gc(args) => gc::gc(ctx, g, &args),
+        Command::Sync(args) => sync::sync(ctx, g, &args),
     }
 }
 

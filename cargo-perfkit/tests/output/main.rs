@@ -7,3 +7,4 @@ mod commands;
 mod hostile;
 mod read_only;
 mod support;
+mod sync;
