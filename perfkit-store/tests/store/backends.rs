@@ -29,11 +29,10 @@ enum Guard {
 
 impl Drop for TempLocation {
     fn drop(&mut self) {
-        if let Guard::Database { admin_url, name } = &self.guard {
-            if let Ok(mut client) = postgres::Client::connect(admin_url, postgres::NoTls) {
-                let _ =
-                    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let Guard::Database { admin_url, name } = &self.guard
+            && let Ok(mut client) = postgres::Client::connect(admin_url, postgres::NoTls)
+        {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
