@@ -324,8 +324,9 @@ impl Store {
     /// - The run holding the newest result of each benchmark on each testbed is never deleted,
     ///   so every benchmark keeps its latest timing however old its commit.
     /// - Everything else is deleted with its results; commits left without runs are forgotten.
-    /// - After a prune that deleted anything, the file is compacted (`VACUUM`) and
-    ///   [`GcReport::freed_bytes`] says by how much.
+    /// - After a prune that deleted anything, a SQLite file is compacted (`VACUUM`) and
+    ///   [`GcReport::freed_bytes`] says by how much; PostgreSQL reclaims the space itself
+    ///   (autovacuum), and `freed_bytes` is 0.
     pub fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         self.backend.gc(keep, dry_run)
     }

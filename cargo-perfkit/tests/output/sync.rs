@@ -95,7 +95,23 @@ fn every_reading_command_answers_the_same_from_postgres() {
     let (code, out, err) = perfkit_at(p.path(), &url, &["gc", "--keep", "1"]);
     assert_eq!(code, exit::OK, "{err}");
     assert!(out.starts_with("deleted 1 run"), "{out}");
+    assert!(
+        !out.contains("compacted"),
+        "only a SQLite file is compacted: {out}"
+    );
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .unwrap();
+}
+
+/// An unreachable server is one line, exit 2, naming the URL without its password.
+#[test]
+fn an_unreachable_server_is_one_line_without_the_password() {
+    let p = project();
+    let db = p.db.display().to_string();
+    let (code, _, err) = p.perfkit(&["sync", &db, "postgres://ci:hunter2@127.0.0.1:1/perf"]);
+    assert_eq!(code, exit::USAGE);
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("postgres://ci:***@127.0.0.1:1/perf"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
