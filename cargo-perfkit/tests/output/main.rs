@@ -6,5 +6,6 @@ mod agree;
 mod commands;
 mod hostile;
 mod read_only;
+mod report;
 mod support;
 mod sync;
