@@ -8,3 +8,4 @@ mod hostile;
 mod read_only;
 mod report;
 mod support;
+mod sync;
