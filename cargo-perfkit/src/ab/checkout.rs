@@ -5,14 +5,15 @@
 //! `head` slot and the working tree's uncommitted changes are laid on top (tracked changes as
 //! `git diff --binary HEAD`, untracked files that are not ignored copied), so the slot holds
 //! what the working tree holds, and git in the slot sees it dirty exactly when the working
-//! tree is. Why not build the working tree where it is: rustc compiles the source's path into
-//! the binary (`env!("CARGO_MANIFEST_DIR")` in every perf test, panic locations), and a path
-//! of another length shifts the code after it; code layout alone moves a benchmark by 10-25%,
-//! so an A/A comparison of the working tree against its own commit found "changes" that only
-//! the paths made. `worktrees/base` and `worktrees/head` have paths of one length: identical
-//! sources give binaries that differ only in those path bytes, with the same layout.
+//! tree is. Why not build the working tree where it is: the checkout's path is compiled into
+//! the binary (every perf test holds `env!("CARGO_MANIFEST_DIR")`), and a path of another
+//! length shifts the code after it; code layout alone moves a benchmark by 10-25%, so an A/A
+//! comparison of the working tree against its own commit found "changes" that only the paths
+//! made. `worktrees/base` and `worktrees/head` have paths of one length: identical sources give
+//! binaries of one layout that differ only in those path bytes and the build ID hashing them.
 //! `--remap-path-prefix` was not chosen: it does not reach `env!` values, so it cannot make the
-//! paths equal, and as a rustc flag it would change every dependency's fingerprint.
+//! paths equal, and as a rustc flag it would change every dependency's fingerprint. The user's
+//! own target directory is not touched: `ab` builds only in the slots.
 //!
 //! Two checkouts must never share a target directory: cargo names a workspace crate's
 //! artifacts the same in both and judges freshness by file times, so one checkout can run the

@@ -3,12 +3,11 @@
 //!
 //! Each side's test binaries are built once, in git worktrees with target directories of
 //! their own (the working tree's content too, so that both sides' paths have one length; see
-//! `ab::checkout`). Every round runs each
-//! side's binaries once with the quick plan (`PERFKIT=quick`: about 0.2 s per benchmark), each
-//! process recording a run into the workspace's one store under its side's commit, so both
-//! sides join history. Drift and noisy neighbours that last longer than a round hit both
-//! sides of it, and cancel in the per-round ratio. Verdicts, exit codes and output are
-//! `check`'s.
+//! `ab::checkout`). Every round runs each side's binaries once with the quick plan
+//! (`PERFKIT=quick`: about 0.2 s per benchmark), each process recording a run into the
+//! workspace's one store under its side's commit, so both sides join history. Drift and noisy
+//! neighbours that last longer than a round hit both sides of it, and cancel in the per-round
+//! ratio. Verdicts, exit codes and output are `check`'s.
 
 use std::io::Write as _;
 use std::path::Path;
