@@ -36,11 +36,7 @@ const BYTE_UNITS: &[(&str, u128)] = &[
 
 /// The accepted count suffixes (decimal: `K` is a thousand). A number without one is a plain
 /// count.
-const COUNT_UNITS: &[(&str, u128)] = &[
-    ("K", 1_000),
-    ("M", 1_000_000),
-    ("G", 1_000_000_000),
-];
+const COUNT_UNITS: &[(&str, u128)] = &[("K", 1_000), ("M", 1_000_000), ("G", 1_000_000_000)];
 
 /// The most sizes a range may produce: each one is a separate measurement at run time.
 pub const MAX_RANGE_SIZES: usize = 100;
@@ -247,13 +243,19 @@ mod tests {
         assert_eq!(count("1_500"), Ok(1_500));
         assert_eq!(count("2G"), Ok(2_000_000_000));
         assert_eq!(count("0"), Ok(0));
-        assert!(matches!(count("1.0005K"), Err(ValueError::FractionalCount { .. })));
+        assert!(matches!(
+            count("1.0005K"),
+            Err(ValueError::FractionalCount { .. })
+        ));
         assert!(matches!(count("-1M"), Err(ValueError::Negative { .. })));
         assert_eq!(
             count("1.2X").unwrap_err().to_string(),
             "unknown unit `X` in `\"1.2X\"`; expected none, K, M or G"
         );
-        assert!(matches!(count("lots"), Err(ValueError::NotAQuantity { .. })));
+        assert!(matches!(
+            count("lots"),
+            Err(ValueError::NotAQuantity { .. })
+        ));
     }
 
     #[test]

@@ -281,6 +281,7 @@ impl<'a, T> Comparison<'a, T> {
             let measurements: Vec<Measurement> = results
                 .iter()
                 .map(|r| Measurement {
+                    metric: perfkit_store::DEFAULT_METRIC,
                     size: Some(r.size),
                     samples: r.samples[v].clone(),
                     summary: r.summaries[v].clone(),
@@ -292,6 +293,7 @@ impl<'a, T> Comparison<'a, T> {
                 name: &name,
                 manifest_dir: &manifest_dir,
                 throughput: None,
+                metric: perfkit_store::DEFAULT_METRIC,
             };
             if let Err(e) = record_series(&settings.history, series, &measurements) {
                 panic!("{e}");
