@@ -364,6 +364,38 @@ mod tests {
         assert_eq!(c.ll_misses(), 6);
     }
 
+    /// A real output: `valgrind --tool=callgrind --cache-sim=yes --collect-atstart=no
+    /// --toggle-collect=*perfkit_callgrind_counted* …` on the runtime tests' `callgrind::child_n`
+    /// (5 × 10 000 rounds of a multiply-add). Its totals leave out the trailing zeros.
+    #[test]
+    fn a_real_output_file_parses_into_metrics() {
+        let text = include_str!("../../tests/fixtures/callgrind.out");
+        let counts = Counts::parse(text).unwrap();
+        assert_eq!(
+            counts,
+            Counts {
+                ir: 350_087,
+                dr: 50_018,
+                dw: 50_021,
+                i1mr: 3,
+                d1mr: 1,
+                d1mw: 0,
+                ilmr: 3,
+                dlmr: 0,
+                dlmw: 0,
+            }
+        );
+        let per = counts.per_iteration(5);
+        assert_eq!(per[0], ("instructions", 350_087.0 / 5.0));
+        assert_eq!(per[1], ("l1_misses", 4.0 / 5.0));
+        assert_eq!(per[2], ("ll_misses", 3.0 / 5.0));
+        // L1 hits 450 126 − 4, LL hits 4 − 3, RAM hits 3.
+        assert_eq!(
+            per[3],
+            ("estimated_cycles", (450_122.0 + 5.0 + 105.0) / 5.0)
+        );
+    }
+
     #[test]
     fn a_missing_event_says_cache_sim() {
         let err = Counts::parse("events: Ir\ntotals: 100\n").unwrap_err();
