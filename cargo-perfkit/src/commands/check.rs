@@ -26,7 +26,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head(&store, &git, &testbed, None)?;
+    let metric = args.rule.metric.as_str();
+    let head = head(&store, &git, &testbed, None, metric)?;
     // Say which results are judged when the tree has uncommitted changes: theirs, or (when
     // none were recorded) the last commit's.
     let tree = match (git.dirty(), head.dirty) {
@@ -45,7 +46,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let base_rev = args.base.as_deref().or(ws.base.as_deref());
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
     let base = Base::Selected(base_rev);
-    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
+    let how = (metric, &rule, fdr_mode);
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, how)?;
     let view = ComparisonView {
         testbed: &testbed,
         judging: &judging,
@@ -93,8 +95,13 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
             ),
         ),
         (Some(base), false) => {
+            let worse = if judging.metric == perfkit_store::DEFAULT_METRIC {
+                "slower".to_owned()
+            } else {
+                format!("worse in {}", judging.metric)
+            };
             let mut why = format!(
-                "check failed: {} benchmark{} significantly slower than at {}:",
+                "check failed: {} benchmark{} significantly {worse} than at {}:",
                 regressions.len(),
                 if regressions.len() == 1 {
                     " is"

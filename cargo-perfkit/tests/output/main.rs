@@ -5,5 +5,6 @@
 mod agree;
 mod commands;
 mod hostile;
+mod metrics;
 mod read_only;
 mod support;

@@ -118,10 +118,10 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         };
     }
 
-    if settings.mode == Mode::Instructions {
-        if let Some(size) = crate::measure::callgrind::child_size() {
-            return instructions::child(spec, routine, size);
-        }
+    if settings.mode == Mode::Instructions
+        && let Some(size) = crate::measure::callgrind::child_size()
+    {
+        return instructions::child(spec, routine, size);
     }
 
     let name = spec.benchmark_name();
