@@ -199,6 +199,14 @@ mod tests {
         assert_eq!(mode_for(None, false).0, Mode::Full);
         assert_eq!(mode_for(Some(ModeSetting::Quick), false).0, Mode::Quick);
         assert_eq!(mode_for(Some(ModeSetting::Off), false).0, Mode::Smoke);
+        assert_eq!(
+            mode_for(Some(ModeSetting::Instructions), false).0,
+            Mode::Instructions
+        );
+        assert_eq!(
+            mode_for(Some(ModeSetting::Instructions), true).0,
+            Mode::Smoke
+        );
         assert_eq!(mode_for(Some(ModeSetting::Quick), true).0, Mode::Smoke);
         let (mode, why) = mode_for(None, true);
         assert_eq!(mode, Mode::Smoke);
@@ -209,7 +217,8 @@ mod tests {
     fn an_unknown_mode_names_the_variable_and_lists_the_choices() {
         assert_eq!(
             error(&[("PERFKIT", "fast")], &Config::default()),
-            "PERFKIT=\"fast\": unknown mode `fast`; expected full (the default), quick or off"
+            "PERFKIT=\"fast\": unknown mode `fast`; expected full (the default), quick, off or \
+             instructions"
         );
     }
 
@@ -262,6 +271,17 @@ mod tests {
             panic!("PERFKIT_RECORD=0 is read-only")
         };
         assert_eq!(store.testbed.as_deref(), Some("from-env"));
+    }
+
+    #[test]
+    fn counts_default_to_their_own_threshold_unless_one_is_configured() {
+        let s = resolve(&[], &Config::default()).unwrap();
+        assert_eq!(s.rule_for("time").threshold, 0.05);
+        assert_eq!(s.rule_for("instructions").threshold, 0.01);
+        assert_eq!(s.rule_for("estimated_cycles").threshold, 0.01);
+        let s = resolve(&[("PERFKIT_THRESHOLD", "3%")], &Config::default()).unwrap();
+        assert_eq!(s.rule_for("time").threshold, 0.03);
+        assert_eq!(s.rule_for("instructions").threshold, 0.03);
     }
 
     /// Issue 11: the same threshold text means the same in the environment and the file.
