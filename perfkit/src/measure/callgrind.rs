@@ -24,6 +24,11 @@
 //!
 //! The cache geometry is callgrind's guess for this CPU, so results compare within a testbed
 //! only, as every result does.
+//!
+//! Limits: callgrind's collection state is per thread, so only the thread that calls `b.iter`
+//! is counted; work the routine hands to other threads (rayon's pool, an async runtime's
+//! workers) is not. (`playbook::parallel::rayon` counts about a thousand instructions: the
+//! hand-off, not the work.) `iter_custom` routines are counted with their own clock reads.
 
 use std::fmt;
 use std::io;
