@@ -121,3 +121,37 @@ fn a_broken_instruction_budget_names_the_statistic_the_budget_and_the_excess() {
     assert_eq!(instructions.samples.times_ns.len(), callgrind::CHILD_RUNS);
     assert!(out.text.contains("instructions"), "{}", out.text);
 }
+
+/// Run by `without_valgrind_the_failure_names_the_package` with an empty `PATH`.
+#[test]
+#[ignore = "run with an empty PATH by `without_valgrind_the_failure_names_the_package`"]
+fn child_without_valgrind() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec {
+        path: "runtime::callgrind::child_n",
+        ..Spec::DEFAULT
+    };
+    let settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    let out = execute(&spec, Routine::Bencher(n_rounds), &settings);
+    let failure = out.failure.expect("no valgrind on an empty PATH");
+    assert!(
+        failure.contains("install the `valgrind` package (`apt-get install valgrind`"),
+        "{failure}"
+    );
+    assert!(out.measurements.is_empty());
+}
+
+#[test]
+fn without_valgrind_the_failure_names_the_package() {
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "callgrind::child_without_valgrind",
+            "--include-ignored",
+            "--quiet",
+        ])
+        .env("PATH", "")
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
