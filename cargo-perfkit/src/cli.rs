@@ -79,6 +79,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// The merge gate: exit 1 when the current commit significantly regressed a benchmark.
     Check(CheckArgs),
+    /// Build BASE and HEAD, run their perf tests in alternating rounds, gate on a paired test.
+    Ab(AbArgs),
     /// Benchmarks, testbeds and commits in the store.
     List(ListArgs),
     /// A markdown performance baseline document for the current commit.
@@ -89,6 +91,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Prune old history: keep the newest commits of each branch.
     Gc(GcArgs),
+    /// One self-contained HTML file with SVG plots: changes, history, distributions, growth.
+    Report(ReportArgs),
 }
 
 /// The verdict rule's options and the metric judged, shared by `run`, `history`, `compare` and
@@ -198,6 +202,39 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
+/// `cargo perfkit ab`.
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    /// The base revision (branch, tag, SHA), built in a git worktree of its own.
+    pub base: String,
+    /// The head revision (default: the working tree, uncommitted changes included).
+    pub head: Option<String>,
+    /// Package(s) to test (passed to cargo test).
+    #[arg(short, long = "package", value_name = "PKG")]
+    pub package: Vec<String>,
+    /// Test all packages in the workspace (passed to cargo test).
+    #[arg(long)]
+    pub workspace: bool,
+    /// Rounds, each running both sides once (A B, then B A, ...). Default: 10.
+    #[arg(long, value_name = "N", conflicts_with = "time",
+          value_parser = clap::value_parser!(u32).range(3..=1000))]
+    pub rounds: Option<u32>,
+    /// A wall-time budget for the rounds (e.g. 90s): the first round is timed and the rounds
+    /// that fit are run (at least 3).
+    #[arg(long, value_name = "DUR", value_parser = crate::ab::schedule::time_budget)]
+    pub time: Option<std::time::Duration>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Verdict rule.
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Arguments for `cargo test` after `--` (features, targets, test name filters, and
+    /// after a second `--` the test binaries' own arguments).
+    #[arg(last = true, value_name = "CARGO TEST ARGS")]
+    pub cargo_args: Vec<String>,
+}
+
 /// `cargo perfkit list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -272,6 +309,22 @@ pub struct GcArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `cargo perfkit report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only benchmarks whose name contains this (`*` matches anything).
+    pub pattern: Option<String>,
+    /// Where to write it (default: <workspace root>/target/perfkit/report.html).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Compare with the newest results at or before the merge-base with this revision.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Open the file in a browser once written.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// `gc --keep N`: a whole number, at least 1.

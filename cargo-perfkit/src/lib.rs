@@ -4,9 +4,11 @@
 //! This crate reads that history back: trends commit by commit (`history`), two commits side
 //! by side with verdicts (`compare`), a merge gate that exits 1 on a significant regression
 //! (`check`), a markdown baseline document (`baseline`), exports for other tools (`export`),
-//! criterion's results brought into the same history (`import criterion`) and pruning
-//! (`gc`). `run` runs `cargo test --release` with recording on and shows this run against its
-//! baseline.
+//! criterion's results brought into the same history (`import criterion`), pruning (`gc`)
+//! and one self-contained HTML file with plots (`report`). `run` runs `cargo test --release`
+//! with recording on and shows this run against its baseline. `ab` builds two revisions and
+//! runs their perf tests in alternating rounds: a merge gate that needs no history and no
+//! steady machine.
 //!
 //! It is not the measurement, the statistics or the store: those are `perfkit` and
 //! `perfkit-store`: the baseline is the store's one rule and every verdict is perfkit's one judge
@@ -27,6 +29,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod ab;
 mod cargo_test;
 mod cli;
 mod commands;
@@ -36,6 +39,7 @@ mod error;
 pub mod exit;
 mod judging;
 mod render;
+mod report;
 mod workspace;
 
 use std::ffi::OsString;

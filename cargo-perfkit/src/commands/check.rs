@@ -6,6 +6,7 @@ use std::io::Write as _;
 
 use perfkit::compare::Verdict;
 use perfkit::sides::{Fdr, Judged};
+use perfkit_store::CommitRuns;
 use serde_json::{Value, json};
 
 use crate::cli::{CheckArgs, Format, Global};
@@ -55,14 +56,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
         rule,
         fdr,
     };
-    let rows = &judging.rows;
-    let regressions: Vec<&Judged> = rows
-        .iter()
-        .filter(|r| r.judgement.verdict() == Verdict::Regression)
-        .collect();
-
-    let (code, verdict) = match (&judging.base, regressions.is_empty()) {
-        (None, _) => {
+    let (code, verdict) = match &judging.base {
+        None => {
             let notice = format!(
                 "no baseline: no commit before {} has results on testbed `{}`{}",
                 name(&judging.head),
@@ -86,40 +81,7 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
                 (exit::OK, why)
             }
         }
-        (Some(_), true) => (
-            exit::OK,
-            format!(
-                "check passed: no significant regression in {} benchmark{}",
-                rows.len(),
-                if rows.len() == 1 { "" } else { "s" }
-            ),
-        ),
-        (Some(base), false) => {
-            let worse = if judging.metric == perfkit_store::DEFAULT_METRIC {
-                "slower".to_owned()
-            } else {
-                format!("worse in {}", judging.metric)
-            };
-            let mut why = format!(
-                "check failed: {} benchmark{} significantly {worse} than at {}:",
-                regressions.len(),
-                if regressions.len() == 1 {
-                    " is"
-                } else {
-                    "s are"
-                },
-                name(base)
-            );
-            for r in &regressions {
-                let _ = write!(
-                    why,
-                    "\n  {}: {}",
-                    escape::text(&r.key.to_string()),
-                    one_line(r)
-                );
-            }
-            (exit::REGRESSION, why)
-        }
+        Some(base) => gate_verdict("check", &judging.rows, base, &judging.metric),
     };
 
     if let Some(note) = &tree {
@@ -131,28 +93,101 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
             writeln!(ctx.stderr, "{note}")?;
         }
     }
-    match args.format {
+    let mut extra = serde_json::Map::new();
+    extra.insert("tree_note".into(), json!(tree));
+    report(ctx, &view, "check", args.format, (code, &verdict), extra)?;
+    Ok(code)
+}
+
+/// The gate's exit code and verdict on judged `rows` against `base`: passed, or failed naming
+/// each regression. Shared by `check` and `ab` (`command`).
+/// `metric` names what got worse: `slower` for time, `worse in instructions` for a count.
+pub(super) fn gate_verdict(
+    command: &str,
+    rows: &[Judged],
+    base: &CommitRuns,
+    metric: &str,
+) -> (u8, String) {
+    let regressions: Vec<&Judged> = rows
+        .iter()
+        .filter(|r| r.judgement.verdict() == Verdict::Regression)
+        .collect();
+    if regressions.is_empty() {
+        return (
+            exit::OK,
+            format!(
+                "{command} passed: no significant regression in {} benchmark{}",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    let worse = if metric == perfkit_store::DEFAULT_METRIC {
+        "slower".to_owned()
+    } else {
+        format!("worse in {metric}")
+    };
+    let mut why = format!(
+        "{command} failed: {} benchmark{} significantly {worse} than at {}:",
+        regressions.len(),
+        if regressions.len() == 1 {
+            " is"
+        } else {
+            "s are"
+        },
+        name(base)
+    );
+    for r in &regressions {
+        let _ = write!(
+            why,
+            "\n  {}: {}",
+            escape::text(&r.key.to_string()),
+            one_line(r)
+        );
+    }
+    (exit::REGRESSION, why)
+}
+
+/// The gate's report in `format` with its exit code and verdict (JSON also gets `extra`),
+/// and on GitHub Actions the step summary and an `::error` annotation per regression. Shared
+/// by `check` and `ab` (`command`).
+pub(super) fn report(
+    ctx: &mut Context,
+    view: &ComparisonView<'_>,
+    command: &str,
+    format: Format,
+    (code, verdict): (u8, &str),
+    extra: serde_json::Map<String, Value>,
+) -> Result<(), CliError> {
+    let heading = format!("perfkit {command}");
+    match format {
         Format::Table => {
             write!(ctx.stdout, "{}", view.table(ctx.color()))?;
             writeln!(ctx.stdout, "\n{verdict}")?;
         }
         Format::Markdown => {
-            write!(ctx.stdout, "{}", view.markdown("perfkit check"))?;
+            write!(ctx.stdout, "{}", view.markdown(&heading))?;
             writeln!(ctx.stderr, "{verdict}")?;
         }
         Format::Json => {
-            let mut m = view.json("check");
+            let mut m = view.json(command);
             m.insert("passed".into(), json!(code == exit::OK));
-            m.insert("tree_note".into(), json!(tree));
+            m.extend(extra);
             m.insert("message".into(), json!(verdict));
             json::write(&mut ctx.stdout, &Value::Object(m))?;
             writeln!(ctx.stderr, "{verdict}")?;
         }
     }
     if let Some(summary) = ctx.var("GITHUB_STEP_SUMMARY") {
-        github(ctx, &summary, &view, &regressions, args.format)?;
+        let regressions: Vec<&Judged> = view
+            .judging
+            .rows
+            .iter()
+            .filter(|r| r.judgement.verdict() == Verdict::Regression)
+            .collect();
+        github(ctx, &summary, view, &heading, &regressions, format)?;
     }
-    Ok(code)
+    Ok(())
 }
 
 /// `+200.4% [+199.8%, +201.0%]  p=1.2e-80 q=2.4e-80  noise: prior`.
@@ -181,6 +216,7 @@ fn github(
     ctx: &mut Context,
     summary: &str,
     view: &ComparisonView<'_>,
+    heading: &str,
     regressions: &[&Judged],
     format: Format,
 ) -> Result<(), CliError> {
@@ -194,7 +230,7 @@ fn github(
                  GITHUB_STEP_SUMMARY outside GitHub Actions"
             ))
         })?;
-    writeln!(file, "{}", view.markdown("perfkit check"))
+    writeln!(file, "{}", view.markdown(heading))
         .map_err(|e| CliError::usage(format!("cannot write the step summary {summary}: {e}")))?;
     // Workflow commands are read from stdout and stderr; keep stdout pure JSON.
     let out: &mut dyn std::io::Write = if format == Format::Json {

@@ -27,22 +27,22 @@ use crate::render::units::{change, date, estimate_key, level, truncate};
 use crate::workspace::Workspace;
 
 /// One commit of one series.
-struct Point {
-    commit: Commit,
+pub(crate) struct Point {
+    pub(crate) commit: Commit,
     /// The commit's estimate over its runs, as the judge sees it.
-    level: f64,
+    pub(crate) level: f64,
     /// Its runs.
-    runs: usize,
+    pub(crate) runs: usize,
     /// Against the next older commit with results (shown, or just beyond the limit).
-    step: Option<Change>,
+    pub(crate) step: Option<Change>,
 }
 
 /// One series' history, newest first.
-struct Series {
-    key: SeriesKey,
+pub(crate) struct Series {
+    pub(crate) key: SeriesKey,
     /// The metric of its points.
-    metric: String,
-    points: Vec<Point>,
+    pub(crate) metric: String,
+    pub(crate) points: Vec<Point>,
 }
 
 /// Prints the history of every benchmark matching the pattern.
@@ -137,7 +137,7 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
 
 /// The commits with results among the first parents of `tip`, nearest first. The walk stops
 /// once every stored commit has been seen, so a long history is not walked to its root.
-fn stored_first_parents(
+pub(crate) fn stored_first_parents(
     store: &perfkit_store::Store,
     git: &perfkit_store::GitContext,
     tip: &str,
@@ -157,7 +157,7 @@ fn stored_first_parents(
 
 /// One benchmark's points (along first parents, nearest first) as runs per commit, per series
 /// (size), each series keeping only the commits that measured it.
-fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<CommitRuns>> {
+pub(crate) fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<CommitRuns>> {
     let mut commits: Vec<(Commit, Vec<HistoryPoint>)> = Vec::new();
     for p in points {
         let Some(commit) = p.commit.clone() else {
@@ -186,7 +186,7 @@ fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<CommitRuns>> 
 
 /// The newest `limit` commits of a series, each judged against the one before (with the
 /// commits before that as its history).
-fn series(
+pub(crate) fn series(
     key: SeriesKey,
     metric: &str,
     commits: &[CommitRuns],

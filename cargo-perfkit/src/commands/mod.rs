@@ -1,13 +1,15 @@
 //! One file per command; each takes its parsed arguments and the [`Context`].
 
+mod ab;
 mod baseline;
 mod check;
 mod compare;
 mod export;
 mod gc;
-mod history;
+pub(crate) mod history;
 mod import;
 mod list;
+mod report;
 mod run;
 
 use crate::cli::{Command, ImportSource, Perfkit};
@@ -24,6 +26,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         Command::History(args) => history::history(ctx, g, &args),
         Command::Compare(args) => compare::compare(ctx, g, &args),
         Command::Check(args) => check::check(ctx, g, &args),
+        Command::Ab(args) => ab::ab(ctx, g, &args),
         Command::List(args) => list::list(ctx, g, &args),
         Command::Baseline(args) => baseline::baseline(ctx, g, &args),
         Command::Import(args) => match &args.source {
@@ -31,6 +34,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         },
         Command::Export(args) => export::export(ctx, g, &args),
         Command::Gc(args) => gc::gc(ctx, g, &args),
+        Command::Report(args) => report::report(ctx, g, &args),
     }
 }
 

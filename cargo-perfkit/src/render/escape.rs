@@ -12,6 +12,9 @@
 //!   act on (`|` ends a cell, `<` opens a tag, `*`, `_`, `~`, `` ` `` format). Brackets are
 //!   left alone: GitHub links bare URLs anyway, and `[a](b)` forges no row or tag.
 //!   [`markdown_code`] writes a code span that no backtick inside can close.
+//! - [`html`]: the HTML report (element text and quoted attribute values, SVG included).
+//!   [`text`]'s escapes (a control character has no business in a page either), then the five
+//!   characters HTML acts on as entities, so a name is always text and never markup.
 //! - [`workflow_data`] and [`workflow_property`]: the message and properties of a GitHub
 //!   workflow command (`::error title=...::message`), escaped as the runner expects.
 
@@ -74,6 +77,26 @@ pub fn markdown_code(s: &str) -> String {
     }
 }
 
+/// `s` as HTML text or a double- or single-quoted attribute value.
+///
+/// ```text
+/// "<b>&\"'" -> "&lt;b&gt;&amp;&quot;&#39;"
+/// ```
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in text(s).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The message of a workflow command (`::error::MESSAGE`).
 pub fn workflow_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -120,6 +143,15 @@ mod tests {
         assert_eq!(markdown_code("snapshot"), "`snapshot`");
         assert_eq!(markdown_code("a`b"), "`` a`b ``");
         assert_eq!(markdown_code("x\ny"), "`x\\ny`");
+    }
+
+    #[test]
+    fn html_is_always_text() {
+        assert_eq!(
+            html("<img src=x onerror=\"a('&')\">"),
+            "&lt;img src=x onerror=&quot;a(&#39;&amp;&#39;)&quot;&gt;"
+        );
+        assert_eq!(html("a\nb"), "a\\nb");
     }
 
     #[test]

@@ -7,4 +7,5 @@ mod commands;
 mod hostile;
 mod metrics;
 mod read_only;
+mod report;
 mod support;

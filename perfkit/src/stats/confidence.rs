@@ -33,10 +33,34 @@ pub(crate) fn mean_ci(mean: f64, sd: f64, n: usize, confidence: f64) -> Interval
 /// `1 - 2^(1-n)`), the interval is (min, max) and covers less than asked for.
 pub(crate) fn median_ci(sorted: &[f64], confidence: f64) -> Interval {
     let n = sorted.len();
-    let half_alpha = (1.0 - confidence) / 2.0;
-    let Ok(binomial) = Binomial::new(0.5, n as u64) else {
+    let Some(k) = median_ci_rank(n, confidence) else {
         return Interval::point(f64::NAN);
     };
+    Interval {
+        lower: sorted[k - 1],
+        upper: sorted[n - k],
+    }
+}
+
+/// The rank `k` of [`median_ci`] (1-based, at least 1), or `None` for n = 0.
+///
+/// It depends on n and the confidence alone, and finding it takes a handful of binomial CDFs,
+/// which dominated judging a long history (every run's estimate has one); so each thread
+/// remembers the ranks it has found.
+fn median_ci_rank(n: usize, confidence: f64) -> Option<usize> {
+    thread_local! {
+        static RANKS: std::cell::RefCell<std::collections::HashMap<(usize, u64), usize>> =
+            std::cell::RefCell::default();
+    }
+    let key = (n, confidence.to_bits());
+    if let Some(k) = RANKS.with(|r| r.borrow().get(&key).copied()) {
+        return Some(k);
+    }
+    let half_alpha = (1.0 - confidence) / 2.0;
+    let binomial = Binomial::new(0.5, n as u64).ok()?;
+    if n == 0 {
+        return None;
+    }
     // P(X <= k - 1) <= α/2 holds for k = 1 ..= k_max and fails above, so bisect for k_max.
     // k = 0 stands for "no rank qualifies".
     let qualifies = |k: usize| binomial.cdf(k as u64 - 1) <= half_alpha;
@@ -50,10 +74,8 @@ pub(crate) fn median_ci(sorted: &[f64], confidence: f64) -> Interval {
         }
     }
     let k = good.max(1);
-    Interval {
-        lower: sorted[k - 1],
-        upper: sorted[n - k],
-    }
+    RANKS.with(|r| r.borrow_mut().insert(key, k));
+    Some(k)
 }
 
 #[cfg(test)]
@@ -77,6 +99,9 @@ mod tests {
         assert_eq!(ranks(20), (6.0, 15.0));
         assert_eq!(ranks(100), (40.0, 61.0));
         assert_eq!(ranks(1000), (469.0, 532.0));
+        // Remembered ranks give the same intervals.
+        assert_eq!(ranks(100), (40.0, 61.0));
+        assert!(median_ci(&[], 0.95).lower.is_nan());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! The CLI runs in-process (`cargo_perfkit::run` with captured output); everything it starts
 //! (cargo, the fixture's perf tests) is a real process.
 
+mod ab;
 mod fixture;
 mod import_criterion;
 mod planted_slowdown;
