@@ -83,14 +83,10 @@ fn the_toggle_counts_only_the_routine() {
     let two_n = callgrind::count("callgrind::child_2n", None).unwrap();
     let ratio = two_n.ir as f64 / n.ir as f64;
     // 10 000 rounds of a few instructions each, times ITERATIONS: the loop's own overhead and
-    // the closure call are a few instructions, far below 0.5%.
+    // the closure call are a few instructions, far below 0.5%. Setup (2 000 000 rounds, the
+    // same in both) is 40x the counted work: had it been counted, the ratio would be about
+    // (40 + 2) / (40 + 1) = 1.02, so a ratio of 2 also shows that setup is left out.
     assert!((ratio - 2.0).abs() < 0.01, "ratio {ratio}: {n} vs {two_n}");
-    // Setup (2 000 000 rounds) would be 40x the counted work if it leaked in.
-    let per_round = n.ir as f64 / (callgrind::ITERATIONS as f64 * 10_000.0);
-    assert!(
-        per_round < 20.0,
-        "{per_round} instructions per round: setup counted? {n}"
-    );
 }
 
 #[test]
