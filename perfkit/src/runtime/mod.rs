@@ -19,7 +19,7 @@ use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
 use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
-use crate::report::{ResultBlock, budget_failure, format_ns};
+use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
@@ -262,7 +262,23 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
             )));
         }
     };
-    let mut line = format!("  growth  {fit}\n");
+    // The fit's own text reads in ns; counts get their class and R² alone.
+    let counted = measurements.iter().any(|m| m.metric == "instructions");
+    let value = |v: f64| {
+        if counted {
+            format!("{} instructions", format_count_si(v))
+        } else {
+            format_ns(v)
+        }
+    };
+    let mut line = if counted {
+        format!(
+            "  growth  {} in instructions per iteration (R² {:.3})\n",
+            fit.best, fit.r_squared
+        )
+    } else {
+        format!("  growth  {fit}\n")
+    };
     if fit.r_squared < POOR_FIT {
         // Seen under heavy load: medians that jump between sizes fit no class well, and the
         // simplest class wins by default. Say so rather than let the verdict look certain.
@@ -285,7 +301,7 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
         Some(declared) if !fit.is_within(declared) => {
             let times: Vec<String> = series
                 .iter()
-                .map(|(n, s)| format!("n = {n}: {}", format_ns(s.median)))
+                .map(|(n, s)| format!("n = {n}: {}", value(s.median)))
                 .collect();
             Some(Err(format!(
                 "perf test `{name}` grows faster than declared: declared {declared}, measured \
