@@ -6,20 +6,21 @@
 //! callgrind (`instructions`, `l1_misses`, `ll_misses`, `estimated_cycles`) are nearly
 //! deterministic: the same binary gives the same instruction count in every process but for
 //! hash seeds and allocator state. So they get a 1% default threshold ([`COUNT_THRESHOLD`])
-//! and a prior of τ = 0.2% ([`COUNT_PRIOR_TAU`]). Measured here (three separate
+//! and a prior of τ = 0.1% ([`COUNT_PRIOR_TAU`]). Measured here (three separate
 //! `PERFKIT=instructions cargo test --release -p perfkit-examples --test playbook
 //! duplicates::hash_set -- --exact`, each run three processes under callgrind): the runs'
 //! median instructions per iteration differed by at most 0.028% at any of the seven sizes
-//! (0.06% across all nine processes). 0.2% errs on the large side, as a prior must, and still
-//! lets one run against one run see a 1% change.
+//! (0.06% across all nine processes). 0.1% errs on the large side of that, as a prior must,
+//! and lets one run against one run call a 1% change (with 0.2%, the 95% interval of one run
+//! against one was ±0.6%, and a 1% change sat at the edge of significance).
 
 use super::{NoisePrior, PRIOR_DF, VerdictRule};
 
 /// The default threshold of counts: 1%.
 pub const COUNT_THRESHOLD: f64 = 0.01;
 
-/// The between-run sd of a count's log-level that the counts' prior assumes (0.2%).
-pub const COUNT_PRIOR_TAU: f64 = 0.002;
+/// The between-run sd of a count's log-level that the counts' prior assumes (0.1%).
+pub const COUNT_PRIOR_TAU: f64 = 0.001;
 
 /// The metrics that are counts (lower is better, per iteration, from callgrind).
 pub const COUNT_METRICS: [&str; 4] = ["instructions", "l1_misses", "ll_misses", "estimated_cycles"];
@@ -53,5 +54,51 @@ pub fn noise_prior(metric: &str) -> NoisePrior {
         }
     } else {
         NoisePrior::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use perfkit_store::{SeriesKey, SeriesRuns};
+
+    use super::*;
+    use crate::compare::Verdict;
+    use crate::sides::{Fdr, judge_runs};
+
+    /// One run of three processes at `count`, the last 0.01% higher (hash seeds).
+    fn run(count: f64) -> SeriesRuns {
+        SeriesRuns {
+            key: SeriesKey::new("parse", None),
+            runs: vec![vec![count, count, count * 1.0001]],
+        }
+    }
+
+    fn verdict(base: f64, head: f64) -> Verdict {
+        let rule = default_rule("instructions");
+        let judged = judge_runs(
+            &[run(head)],
+            Some(&[run(base)]),
+            &[],
+            false,
+            &rule,
+            &noise_prior("instructions"),
+            Fdr::Bh,
+        );
+        judged[0].judgement.verdict()
+    }
+
+    #[test]
+    fn one_run_against_one_calls_a_one_percent_change_in_counts() {
+        assert_eq!(verdict(1_000_000.0, 1_012_000.0), Verdict::Regression);
+        assert_eq!(verdict(1_000_000.0, 988_000.0), Verdict::Improvement);
+        assert_eq!(verdict(1_000_000.0, 1_000_300.0), Verdict::Unchanged);
+        assert_eq!(verdict(1_000_000.0, 1_000_000.0), Verdict::Unchanged);
+    }
+
+    #[test]
+    fn time_keeps_its_rule_and_prior() {
+        assert_eq!(default_rule("time"), VerdictRule::default());
+        assert_eq!(noise_prior("time"), NoisePrior::default());
+        assert!(!is_count("time") && is_count("estimated_cycles"));
     }
 }
