@@ -91,8 +91,30 @@ pub enum Command {
     Export(ExportArgs),
     /// Prune old history: keep the newest commits of each branch.
     Gc(GcArgs),
+    /// Copy history between stores (SQLite files, postgres:// URLs); runs already there are
+    /// skipped, so syncing again copies only what is new. --testbed NAME copies only that
+    /// testbed's runs.
+    Sync(SyncArgs),
     /// One self-contained HTML file with SVG plots: changes, history, distributions, growth.
     Report(ReportArgs),
+}
+
+/// `cargo perfkit sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The store to copy from: a SQLite file (relative to the current directory) or a
+    /// postgres:// URL.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// The store to copy into (created if it does not exist).
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Only runs on this branch.
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+    /// Only runs started on or after this date (UTC), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = crate::render::units::parse_date)]
+    pub since: Option<i64>,
 }
 
 /// The verdict rule's options and the metric judged, shared by `run`, `history`, `compare` and

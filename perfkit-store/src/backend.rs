@@ -17,6 +17,7 @@ use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
+use crate::sync::StoredRun;
 use crate::testbed::Testbed;
 
 /// What recording imported results did: the new run's ids (`None` when nothing was new) and
@@ -25,7 +26,8 @@ pub(crate) type ImportOutcome = (Option<(RunId, Vec<ResultId>)>, Vec<usize>);
 
 /// A place that keeps history. Each write is one transaction: all of it lands, or none.
 pub(crate) trait Backend: Send {
-    /// Records a run and its results; returns the run's id and one id per record, in order.
+    /// Records a run and its results under a fresh uid; returns the run's id and one id per
+    /// record, in order.
     fn record_run(
         &mut self,
         run: &Run,
@@ -92,4 +94,14 @@ pub(crate) trait Backend: Send {
     /// only reports what it would delete. After a prune that deleted anything, compacts the
     /// storage and reports the bytes freed.
     fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError>;
+
+    /// Every run, with its id and uid, oldest first.
+    fn stored_runs(&self) -> Result<Vec<StoredRun>, StoreError>;
+
+    /// Every result of one run (every metric, with samples and budgets), in recorded order.
+    fn run_records(&self, run: RunId) -> Result<Vec<Record>, StoreError>;
+
+    /// Records a run copied from another store under its uid, with its results, in one
+    /// transaction; `false` (and nothing written) when a run with that uid is here already.
+    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError>;
 }

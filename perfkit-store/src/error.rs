@@ -39,9 +39,9 @@ pub enum StoreError {
          to another path."
     )]
     NewerSchema {
-        /// The file.
+        /// The file, or the PostgreSQL URL without its password.
         path: PathBuf,
-        /// The schema version found in the file (`PRAGMA user_version`).
+        /// The schema version found (`PRAGMA user_version`, or PostgreSQL's `perfkit_schema`).
         found: u32,
         /// The newest schema version this crate knows.
         supported: u32,
@@ -73,14 +73,55 @@ pub enum StoreError {
         cause: String,
     },
 
-    /// `PERFKIT_DB` names a backend this build does not have.
+    /// A PostgreSQL database that holds tables, but not perfkit's history.
     #[error(
-        "PERFKIT_DB={url}: PostgreSQL history is not supported yet by this perfkit. Set PERFKIT_DB \
-         to a file path, or unset it to use <workspace root>/.perfkit/history.db."
+        "the PostgreSQL database {url} is not perfkit's history ({found}); perfkit left it \
+         untouched. Point PERFKIT_DB (or --db) at an empty database, e.g. one made with \
+         `createdb perfkit`."
     )]
-    Unsupported {
-        /// The URL as given.
+    ForeignDatabase {
+        /// The URL, without its password.
         url: String,
+        /// What perfkit found there.
+        found: String,
+    },
+
+    /// The PostgreSQL server could not be reached, or kept failing, for as long as perfkit
+    /// retries.
+    #[error(
+        "cannot reach the history database {url} ({op}; retried for {waited:?}): {cause}. \
+         Check that the server is running and the URL's host, port, user and database are \
+         right, then run again."
+    )]
+    Unreachable {
+        /// The URL, without its password.
+        url: String,
+        /// What perfkit was doing.
+        op: &'static str,
+        /// How long perfkit retried.
+        waited: Duration,
+        /// The last failure, in words.
+        cause: String,
+        /// The last failure.
+        #[source]
+        source: postgres::Error,
+    },
+
+    /// Any other PostgreSQL failure (a refused login, a missing database, a failed statement).
+    #[error(
+        "history database {url}: {op} failed: {cause}. Check the URL's user, password and \
+         database and the server's log, or set PERFKIT_DB to another store."
+    )]
+    Postgres {
+        /// The URL, without its password.
+        url: String,
+        /// What perfkit was doing.
+        op: &'static str,
+        /// The server's or the client's error, in words.
+        cause: String,
+        /// The server's or the client's error.
+        #[source]
+        source: postgres::Error,
     },
 
     /// The disk (or the file system's quota) holding the database is full.

@@ -47,13 +47,16 @@ mod git;
 mod ids;
 mod location;
 mod model;
+mod postgres;
 mod query;
 mod record;
 mod runs;
 mod samples;
 mod sqlite;
 mod store;
+mod sync;
 mod testbed;
+mod uid;
 
 pub use baseline::{BaselineQuery, Candidates, candidates};
 pub use error::StoreError;
@@ -62,6 +65,7 @@ pub use git::{FirstParents, GitContext};
 pub use ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 pub use location::{DbLocation, default_db_path, workspace_root};
 pub use model::{Commit, Run, Source, Timestamp};
+pub use postgres::{PG_SCHEMA_VERSION, redact_url};
 pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 pub use record::{
     Allocations, BudgetOutcome, DEFAULT_METRIC, Record, StoredComparison, StoredSummary,
@@ -71,6 +75,7 @@ pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{HISTORY_WALK, Imported, Recorded, Store};
+pub use sync::{RunFilter, StoredRun, SyncReport, sync};
 pub use testbed::{Machine, Testbed, rustc_version};
 
 /// A stable hash of what an imported result was read from (the parts, in order), for

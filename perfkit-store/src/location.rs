@@ -13,7 +13,7 @@ use std::sync::{Mutex, OnceLock};
 pub enum DbLocation {
     /// A SQLite file.
     Sqlite(PathBuf),
-    /// A PostgreSQL URL (`postgres://...`); not supported yet, opening it says so.
+    /// A PostgreSQL URL (`postgres://...`). Displayed without its password.
     Postgres(String),
 }
 
@@ -67,7 +67,7 @@ impl std::fmt::Display for DbLocation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DbLocation::Sqlite(path) => write!(f, "{}", path.display()),
-            DbLocation::Postgres(url) => f.write_str(url),
+            DbLocation::Postgres(url) => f.write_str(&crate::redact_url(url)),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! [`Store`]: the history API used by the perf test runtime and by `cargo perfkit`.
 //!
 //! The promises each backend keeps (locking, compatibility, durability, performance) are
-//! stated in the SQLite backend's module doc, the only backend so far.
+//! stated in the backends' module docs: SQLite (the default) and PostgreSQL (shared history).
 
 use std::fmt;
 use std::num::NonZeroUsize;
@@ -15,10 +15,12 @@ use crate::git::GitContext;
 use crate::ids::{ResultId, RunId};
 use crate::location::DbLocation;
 use crate::model::{Commit, Run};
+use crate::postgres::PostgresBackend;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::{CommitRuns, HeadRuns};
 use crate::sqlite::SqliteBackend;
+use crate::sync::StoredRun;
 use crate::testbed::Testbed;
 
 /// How many candidate commits the first query asks about. The baseline is usually a commit or
@@ -80,7 +82,10 @@ impl Store {
     pub fn open_location(location: &DbLocation) -> Result<Store, StoreError> {
         match location {
             DbLocation::Sqlite(path) => Store::open(path),
-            DbLocation::Postgres(url) => Err(StoreError::Unsupported { url: url.clone() }),
+            DbLocation::Postgres(url) => Ok(Store {
+                location: location.clone(),
+                backend: Box::new(PostgresBackend::open(url, false)?),
+            }),
         }
     }
 
@@ -96,10 +101,17 @@ impl Store {
     }
 
     /// Opens the history at `location` for reading only (see [`Store::open_read_only`]).
+    ///
+    /// A PostgreSQL history is read through a connection that refuses writes; a database
+    /// without perfkit's schema yet, or with an older one, is migrated first (the schema is
+    /// not history, and every reader needs the same one).
     pub fn open_location_read_only(location: &DbLocation) -> Result<Store, StoreError> {
         match location {
             DbLocation::Sqlite(path) => Store::open_read_only(path),
-            DbLocation::Postgres(url) => Err(StoreError::Unsupported { url: url.clone() }),
+            DbLocation::Postgres(url) => Ok(Store {
+                location: location.clone(),
+                backend: Box::new(PostgresBackend::open(url, true)?),
+            }),
         }
     }
 
@@ -152,6 +164,22 @@ impl Store {
         comparison: &StoredComparison,
     ) -> Result<(), StoreError> {
         self.backend.set_comparison(result, comparison)
+    }
+
+    /// Every run with its id and its stable uid (see [`sync`](crate::sync)), oldest first.
+    pub fn stored_runs(&self) -> Result<Vec<StoredRun>, StoreError> {
+        self.backend.stored_runs()
+    }
+
+    /// Every result of `run`: every metric, with raw samples, budgets and comparison.
+    pub fn run_records(&self, run: RunId) -> Result<Vec<Record>, StoreError> {
+        self.backend.run_records(run)
+    }
+
+    /// Records a run read from another store under its own uid, with its results, in one
+    /// transaction; `false` (nothing written) when this store holds that uid already.
+    pub fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
+        self.backend.copy_run(run, records)
     }
 
     /// Every benchmark with its sizes and result count, by name.
@@ -296,8 +324,9 @@ impl Store {
     /// - The run holding the newest result of each benchmark on each testbed is never deleted,
     ///   so every benchmark keeps its latest timing however old its commit.
     /// - Everything else is deleted with its results; commits left without runs are forgotten.
-    /// - After a prune that deleted anything, the file is compacted (`VACUUM`) and
-    ///   [`GcReport::freed_bytes`] says by how much.
+    /// - After a prune that deleted anything, a SQLite file is compacted (`VACUUM`) and
+    ///   [`GcReport::freed_bytes`] says by how much; PostgreSQL reclaims the space itself
+    ///   (autovacuum), and `freed_bytes` is 0.
     pub fn gc(&mut self, keep: NonZeroUsize, dry_run: bool) -> Result<GcReport, StoreError> {
         self.backend.gc(keep, dry_run)
     }

@@ -44,7 +44,9 @@ pub fn gc(ctx: &mut Context, global: &Global, args: &GcArgs) -> CliResult {
         args.keep,
         ws.db
     );
-    let headline = if !report.dry_run && report.runs > 0 {
+    // PostgreSQL returns the space itself (autovacuum): only a SQLite file is compacted.
+    let compacted = matches!(ws.db, perfkit_store::DbLocation::Sqlite(_));
+    let headline = if compacted && !report.dry_run && report.runs > 0 {
         format!(
             "{headline}; compacted the file, returning {} to the disk",
             format_bytes(report.freed_bytes as f64)

@@ -11,6 +11,7 @@ mod import;
 mod list;
 mod report;
 mod run;
+mod sync;
 
 use crate::cli::{Command, ImportSource, Perfkit};
 use crate::context::Context;
@@ -34,6 +35,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         },
         Command::Export(args) => export::export(ctx, g, &args),
         Command::Gc(args) => gc::gc(ctx, g, &args),
+        Command::Sync(args) => sync::sync(ctx, g, &args),
         Command::Report(args) => report::report(ctx, g, &args),
     }
 }

@@ -83,6 +83,34 @@ pub fn date(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A UTC date written as [`date`] writes it (`2026-04-14`), as seconds since the epoch at its
+/// midnight: the inverse of [`date`] (Howard Hinnant's `days_from_civil`).
+pub fn parse_date(text: &str) -> Result<i64, String> {
+    let bad = || format!("`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-04-14");
+    let mut parts = text.trim().splitn(3, '-');
+    let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
+    let (Some(y), Some(m), Some(d)) = (next(), next(), next()) else {
+        return Err(bad());
+    };
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if !(1..=days_in_month).contains(&d) {
+        return Err(bad());
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400)
+}
+
 /// A timestamp as UTC date and time to the minute: `2026-04-14 09:05 UTC`.
 pub fn datetime(t: Timestamp) -> String {
     let secs = t.unix_ms().div_euclid(1000);
@@ -124,6 +152,25 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parsed_date_is_the_midnight_that_date_prints() {
+        for day in ["1970-01-01", "2000-02-29", "2026-04-14", "1969-12-31"] {
+            let secs = parse_date(day).unwrap();
+            assert_eq!(secs.rem_euclid(86_400), 0);
+            assert_eq!(date(secs), day);
+        }
+        assert_eq!(parse_date("1970-01-02"), Ok(86_400));
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "yesterday",
+            "2026-04",
+            "2025-02-29",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn dates_in_utc() {

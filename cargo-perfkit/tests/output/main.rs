@@ -9,3 +9,4 @@ mod metrics;
 mod read_only;
 mod report;
 mod support;
+mod sync;

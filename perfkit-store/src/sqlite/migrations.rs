@@ -126,6 +126,18 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     DROP INDEX results_by_series;
     CREATE INDEX results_by_series ON results(benchmark_id, testbed_id, metric, commit_id, dirty);
     "#,
+    // 4: a run's stable id, unique in every store, so `cargo perfkit sync` can tell a run it
+    // copied before. New runs get 128 random bits in hex. Runs written before get an id made
+    // of what identifies them here (commit, testbed fingerprint, start time, row id): the same
+    // every time this is run, so two copies of one file (or an older file read through a
+    // migrated copy in memory) give the same runs the same uids, and syncing them adds nothing.
+    r#"
+    ALTER TABLE runs ADD COLUMN uid TEXT;
+    UPDATE runs SET uid = 'v3-' || coalesce((SELECT sha FROM commits c WHERE c.id = runs.commit_id), 'none')
+        || '-' || (SELECT fingerprint FROM testbeds t WHERE t.id = runs.testbed_id)
+        || '-' || started_at || '-' || id;
+    CREATE UNIQUE INDEX runs_by_uid ON runs(uid);
+    "#,
 ];
 
 /// The schema version this crate writes and understands.
@@ -205,6 +217,37 @@ mod tests {
             .query_row("SELECT metric FROM results", [], |r| r.get(0))
             .unwrap();
         assert_eq!(metric, "time");
+    }
+
+    /// Runs written before uids existed get one each, the same however often it is derived.
+    #[test]
+    fn runs_written_before_uids_get_stable_distinct_ones() {
+        let old = || {
+            let mut conn = Connection::open_in_memory().unwrap();
+            for migration in &MIGRATIONS[..3] {
+                conn.execute_batch(migration).unwrap();
+            }
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO testbeds VALUES (1, 'fp', 'tb', 'cpu', 2, 'linux', 'x86_64', 'rustc', 'release');
+                 INSERT INTO commits VALUES (1, 'abc', '', 0, 's');
+                 INSERT INTO runs (id, commit_id, testbed_id, dirty, started_at, perfkit_version, source, notes)
+                     VALUES (1, 1, 1, 0, 5, '0.1.0', 'perf_test', ''),
+                            (2, NULL, 1, 0, 5, '0.1.0', 'perf_test', '');",
+            )
+            .unwrap();
+            migrate(&mut conn, Path::new(":memory:")).unwrap();
+            let mut stmt = conn.prepare("SELECT uid FROM runs ORDER BY id").unwrap();
+            stmt.query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
+        };
+        let uids = old();
+        assert_eq!(uids, vec!["v3-abc-fp-5-1", "v3-none-fp-5-2"]);
+        assert_eq!(old(), uids);
     }
 
     #[test]

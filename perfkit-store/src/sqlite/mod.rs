@@ -48,6 +48,7 @@ mod migrations;
 mod open;
 mod read;
 mod retry;
+mod sync;
 mod write;
 
 use std::num::NonZeroUsize;
@@ -64,6 +65,7 @@ use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
+use crate::sync::StoredRun;
 use crate::testbed::Testbed;
 
 pub use migrations::SCHEMA_VERSION;
@@ -211,6 +213,25 @@ impl Backend for SqliteBackend {
         }
         write::fold_wal(conn);
         Ok(report)
+    }
+
+    fn stored_runs(&self) -> Result<Vec<StoredRun>, StoreError> {
+        retry(&self.path, "listing runs", || sync::stored_runs(&self.conn))
+    }
+
+    fn run_records(&self, run: RunId) -> Result<Vec<Record>, StoreError> {
+        retry(&self.path, "reading a run's results", || {
+            sync::run_records(&self.conn, run)
+        })
+    }
+
+    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
+        let conn = &mut self.conn;
+        let copied = retry(&self.path, "copying a run", || {
+            write::copy_run(conn, run, records)
+        })?;
+        write::fold_wal(conn);
+        Ok(copied)
     }
 }
 

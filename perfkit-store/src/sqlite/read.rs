@@ -327,7 +327,7 @@ fn benchmark_id(conn: &Connection, name: &str) -> rusqlite::Result<Option<i64>> 
 
 /// The columns of a [`HistoryPoint`] from `from`, which must bind `r` (results) and `c`
 /// (commits); the first parameter says whether to load samples.
-fn select_points(from: &str) -> String {
+pub(super) fn select_points(from: &str) -> String {
     format!(
         "SELECT r.id, b.name, r.size, r.n, r.mean, r.sd, r.min, r.max, r.median, r.p90, r.p95,
                 r.p99, r.mad, r.mean_ci_lower, r.mean_ci_upper, r.median_ci_lower,
@@ -350,9 +350,9 @@ fn select_points(from: &str) -> String {
 const FROM_COMMITS: &str = "commits c CROSS JOIN results r ON r.commit_id = c.id";
 
 /// Results with their commit, if any.
-const FROM_RESULTS: &str = "results r LEFT JOIN commits c ON c.id = r.commit_id";
+pub(super) const FROM_RESULTS: &str = "results r LEFT JOIN commits c ON c.id = r.commit_id";
 
-fn collect_points(
+pub(super) fn collect_points(
     conn: &Connection,
     sql: &str,
     values: Vec<Value>,
@@ -439,7 +439,7 @@ fn point_from(r: &Row<'_>) -> rusqlite::Result<HistoryPoint> {
 }
 
 /// A commit from four columns starting at `at`: sha, parents, author_time, summary.
-fn commit_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Commit> {
+pub(super) fn commit_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Commit> {
     let parents: String = r.get(at + 1)?;
     Ok(Commit {
         sha: r.get(at)?,
@@ -449,7 +449,10 @@ fn commit_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Commit> {
     })
 }
 
-fn attach_budgets(conn: &Connection, points: &mut [HistoryPoint]) -> Result<(), Failure> {
+pub(super) fn attach_budgets(
+    conn: &Connection,
+    points: &mut [HistoryPoint],
+) -> Result<(), Failure> {
     let index: HashMap<i64, usize> = points
         .iter()
         .enumerate()

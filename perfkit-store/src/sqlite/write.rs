@@ -8,7 +8,9 @@ use crate::ids::{ResultId, RunId};
 use crate::model::{Commit, Run};
 use crate::record::{Record, StoredComparison};
 use crate::samples::encode_samples;
+use crate::sync::StoredRun;
 use crate::testbed::Testbed;
+use crate::uid::new_run_uid;
 
 /// The keys every result of a run carries (see the schema's comment on `results`).
 struct RunKeys {
@@ -32,9 +34,27 @@ pub(crate) fn record_run(
     records: &[Record],
 ) -> Result<(RunId, Vec<ResultId>), Failure> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let recorded = insert_run(&tx, run, records)?;
+    let recorded = insert_run(&tx, run, &new_run_uid(), records)?;
     tx.commit()?;
     Ok(recorded)
+}
+
+/// Records a run copied from another store under its uid, unless that uid is here already.
+pub(crate) fn copy_run(
+    conn: &mut Connection,
+    run: &StoredRun,
+    records: &[Record],
+) -> Result<bool, Failure> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let present = tx
+        .prepare_cached("SELECT 1 FROM runs WHERE uid = ?1")?
+        .exists([&run.uid])?;
+    if present {
+        return Ok(false);
+    }
+    insert_run(&tx, &run.run, &run.uid, records)?;
+    tx.commit()?;
+    Ok(true)
 }
 
 /// Records `run` with those of `records` whose content hash (`hashes`, one per record) was
@@ -65,7 +85,7 @@ pub(crate) fn record_imported(
     if fresh.is_empty() {
         return Ok((None, skipped));
     }
-    let (run_id, results) = insert_run(&tx, run, &fresh)?;
+    let (run_id, results) = insert_run(&tx, run, &new_run_uid(), &fresh)?;
     for hash in fresh_hashes {
         tx.prepare_cached("INSERT INTO imported (content_hash, run_id) VALUES (?1, ?2)")?
             .execute(params![hash, run_id.get()])?;
@@ -78,14 +98,15 @@ pub(crate) fn record_imported(
 fn insert_run(
     tx: &Transaction<'_>,
     run: &Run,
+    uid: &str,
     records: &[Record],
 ) -> Result<(RunId, Vec<ResultId>), Failure> {
     let commit = run.commit.as_ref().map(|c| commit_id(tx, c)).transpose()?;
     let testbed = testbed_id(tx, &run.testbed)?;
     tx.prepare_cached(
         "INSERT INTO runs (commit_id, testbed_id, dirty, branch, started_at, perfkit_version,
-                           source, notes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           source, notes, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         commit,
@@ -96,6 +117,7 @@ fn insert_run(
         run.perfkit_version,
         run.source.as_str(),
         run.notes.join("\n"),
+        uid,
     ])?;
     let keys = RunKeys {
         run: tx.last_insert_rowid(),

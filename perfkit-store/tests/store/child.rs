@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use perfkit_store::{Store, StoreError};
+use perfkit_store::{DbLocation, Store, StoreError};
 
 use crate::support::{CHILD_ENV, fake_commit, record, run_at, testbed};
 
@@ -31,7 +31,8 @@ fn entry() {
 /// Waits for the start file, then records `COUNT` runs of one result each, one transaction
 /// each, sharing commits with the other writers.
 fn writer() {
-    let db = PathBuf::from(var("DB"));
+    // A path or a postgres:// URL.
+    let db = DbLocation::from_setting(Some(&var("DB")), std::path::Path::new("/"));
     let id: u64 = var("WRITER").parse().unwrap();
     let count: u64 = var("COUNT").parse().unwrap();
     let start = PathBuf::from(var("START"));
@@ -40,8 +41,8 @@ fn writer() {
         assert!(Instant::now() < deadline, "start file never appeared");
         std::thread::sleep(Duration::from_millis(1));
     }
-    // Every writer opens (and so may create and migrate) the file at the same moment.
-    let mut store = Store::open(&db).unwrap();
+    // Every writer opens (and so may create and migrate) the store at the same moment.
+    let mut store = Store::open_location(&db).unwrap();
     let tb = testbed();
     for i in 0..count {
         let run = run_at(Some(fake_commit(i)), false, &tb);

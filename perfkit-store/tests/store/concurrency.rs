@@ -4,6 +4,7 @@ use std::process::Stdio;
 
 use perfkit_store::{HistoryQuery, Store};
 
+use crate::backends::locations;
 use crate::support::{child, record, testbed};
 
 const WRITERS: u64 = 8;
@@ -11,9 +12,18 @@ const EACH: u64 = 50;
 
 #[test]
 fn eight_processes_writing_fifty_results_each_lose_nothing() {
+    for at in locations() {
+        eight_writers(&at.location);
+    }
+}
+
+fn eight_writers(location: &perfkit_store::DbLocation) {
     let dir = tempfile::tempdir().unwrap();
     // No store exists yet: the writers race to create and migrate it, too.
-    let db = dir.path().join(".perfkit").join("history.db");
+    let db = match location {
+        perfkit_store::DbLocation::Sqlite(path) => path.display().to_string(),
+        perfkit_store::DbLocation::Postgres(url) => url.clone(),
+    };
     let start = dir.path().join("go");
     let children: Vec<_> = (0..WRITERS)
         .map(|id| {
@@ -37,7 +47,7 @@ fn eight_processes_writing_fifty_results_each_lose_nothing() {
         assert!(!text.contains("locked"), "a writer saw a lock:\n{text}");
     }
 
-    let store = Store::open(&db).unwrap();
+    let store = Store::open_location(location).unwrap();
     let benchmarks = store.benchmarks().unwrap();
     assert_eq!(benchmarks.len() as u64, WRITERS * EACH);
     assert_eq!(

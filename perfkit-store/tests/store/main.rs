@@ -4,6 +4,7 @@
 //! user without write permission) re-run this binary with `PERFKIT_STORE_TEST_CHILD` set; see
 //! `child`.
 
+mod backends;
 mod child;
 mod concurrency;
 mod crash;
@@ -11,6 +12,8 @@ mod figures;
 mod files;
 mod git;
 mod open;
+mod postgres;
 mod queries;
-mod roundtrip;
+pub mod roundtrip;
 mod support;
+mod sync;

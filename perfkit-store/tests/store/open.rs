@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use perfkit_store::{APPLICATION_ID, DbLocation, SCHEMA_VERSION, Store, StoreError};
+use perfkit_store::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError};
 
 use crate::support::{child, child_at, record, run_at, temp_store, testbed};
 
@@ -138,14 +138,6 @@ fn a_directory_is_not_a_store() {
     let dir = tempfile::tempdir().unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     assert!(err.to_string().contains("is a directory"), "{err}");
-}
-
-#[test]
-fn a_postgres_url_is_not_supported_yet() {
-    let location = DbLocation::from_setting(Some("postgres://ci@db/perf"), Path::new("/"));
-    let err = Store::open_location(&location).unwrap_err();
-    assert!(matches!(err, StoreError::Unsupported { .. }), "{err:?}");
-    assert!(err.to_string().contains("not supported yet"), "{err}");
 }
 
 /// Runs the `open` child against `db`, as an unprivileged user when this process may write
@@ -286,9 +278,11 @@ fn an_older_schema_is_read_read_only_without_migrating_the_file() {
         .unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    // Undo migrations 3 (metric) and 2 (imported).
+    // Undo migrations 4 (uid), 3 (metric) and 2 (imported).
     conn.execute_batch(
-        "DROP INDEX results_by_series;
+        "DROP INDEX runs_by_uid;
+         ALTER TABLE runs DROP COLUMN uid;
+         DROP INDEX results_by_series;
          ALTER TABLE results DROP COLUMN metric;
          CREATE INDEX results_by_series ON results(benchmark_id, testbed_id, commit_id, dirty);
          DROP TABLE imported;
