@@ -117,7 +117,8 @@ pub struct SyncArgs {
     pub since: Option<i64>,
 }
 
-/// The verdict rule's options, shared by `run`, `compare` and `check`.
+/// The verdict rule's options and the metric judged, shared by `run`, `history`, `compare` and
+/// `check`.
 #[derive(Debug, Clone, Args)]
 pub struct RuleArgs {
     /// Significance level, in (0, 0.5] (default: PERFKIT_ALPHA, perfkit.toml, else 0.01).
@@ -130,6 +131,12 @@ pub struct RuleArgs {
     /// False discovery control across benchmarks.
     #[arg(long, value_enum, default_value_t = Fdr::Bh)]
     pub fdr: Fdr,
+    /// Which metric's series are judged and shown: time (ns per iteration, the default), or a
+    /// count from `PERFKIT=instructions` runs: instructions, estimated_cycles, l1_misses,
+    /// ll_misses (per iteration; their default threshold is 1%). `run --metric instructions`
+    /// counts under Valgrind.
+    #[arg(long, value_name = "METRIC", default_value = perfkit_store::DEFAULT_METRIC)]
+    pub metric: String,
 }
 
 /// `cargo perfkit run`.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use perfkit::compare::VerdictRule;
+use perfkit::compare::{VerdictRule, noise_prior};
 use perfkit::sides::{Fdr, HISTORY_COMMITS, Judged, judge_runs};
 use perfkit_store::{
     BaselineQuery, Commit, CommitRuns, DEFAULT_METRIC, GitContext, HeadRuns, HistoryPoint, Record,
@@ -17,6 +17,8 @@ use crate::error::CliError;
 /// A head judged against its baseline.
 #[derive(Debug, Clone)]
 pub struct Judging {
+    /// The metric judged (the head's runs are of it, and so is every base).
+    pub metric: String,
     /// The baseline side, if there is one.
     pub base: Option<CommitRuns>,
     /// The side judged.
@@ -42,8 +44,8 @@ pub enum Base<'a> {
 }
 
 impl Judging {
-    /// Judges `head` against its base, each benchmark with its history before its base; with
-    /// `missing`, series only the base has are listed as missing.
+    /// Judges `head` (runs of `metric`) against its base, each benchmark with its history
+    /// before its base; with `missing`, series only the base has are listed as missing.
     pub fn new(
         store: &Store,
         git: &GitContext,
@@ -51,11 +53,14 @@ impl Judging {
         head: CommitRuns,
         base: Base<'_>,
         missing: bool,
-        (rule, fdr): (&VerdictRule, Fdr),
+        (metric, rule, fdr): (&str, &VerdictRule, Fdr),
     ) -> Result<Judging, CliError> {
         let (base, base_rev) = match base {
             Base::Named(runs) => (Some(runs), None),
-            Base::Selected(rev) => (baseline(store, git, testbed, &head, rev)?, Some(rev)),
+            Base::Selected(rev) => (
+                baseline(store, git, testbed, &head, rev, metric)?,
+                Some(rev),
+            ),
         };
         // Per benchmark: its base commit and series. A benchmark the baseline commit lacks
         // takes its own nearest baseline, as its perf test does (one filtered run must not
@@ -79,7 +84,7 @@ impl Judging {
                 .collect();
             lacking.dedup();
             for name in lacking {
-                let query = BaselineQuery::new(testbed).benchmark(name);
+                let query = BaselineQuery::new(testbed).benchmark(name).metric(metric);
                 let own = store.baseline_for(git, Some(&head.commit), head.dirty, rev, &query)?;
                 if let Some(own) = own {
                     base_of.insert(name.to_owned(), own.commit.sha.clone());
@@ -95,7 +100,7 @@ impl Judging {
         let mut history = Vec::new();
         let mut history_commits = 0;
         for (name, sha) in &base_of {
-            let query = BaselineQuery::new(testbed).benchmark(name);
+            let query = BaselineQuery::new(testbed).benchmark(name).metric(metric);
             let earlier = store.history_before(git, sha, HISTORY_COMMITS, &query)?;
             history_commits = history_commits.max(earlier.len());
             history.extend(earlier);
@@ -106,9 +111,11 @@ impl Judging {
             &history,
             missing,
             rule,
+            &noise_prior(metric),
             fdr,
         );
         Ok(Judging {
+            metric: metric.to_owned(),
             base,
             head,
             elsewhere,
@@ -140,8 +147,9 @@ pub fn head(
     git: &GitContext,
     testbed: &Testbed,
     rev: Option<&str>,
+    metric: &str,
 ) -> Result<CommitRuns, CliError> {
-    let (commit, points) = head_points(store, git, testbed, rev)?;
+    let (commit, points) = head_points(store, git, testbed, rev, metric)?;
     Ok(CommitRuns::from_points(commit, &points).expect("head_points returns some"))
 }
 
@@ -152,9 +160,10 @@ pub fn head_points(
     git: &GitContext,
     testbed: &Testbed,
     rev: Option<&str>,
+    metric: &str,
 ) -> Result<(Commit, Vec<HistoryPoint>), CliError> {
     let commit = resolve(git, rev)?;
-    let all = store.results_at(&commit.sha, testbed, DEFAULT_METRIC)?;
+    let all = store.results_at(&commit.sha, testbed, metric)?;
     let mut points = Vec::new();
     if rev.is_none() && git.dirty() {
         points = HeadRuns::NewestDirty.select(all.clone());
@@ -182,8 +191,9 @@ fn baseline(
     testbed: &Testbed,
     head: &CommitRuns,
     base_rev: Option<&str>,
+    metric: &str,
 ) -> Result<Option<CommitRuns>, CliError> {
-    let query = BaselineQuery::new(testbed);
+    let query = BaselineQuery::new(testbed).metric(metric);
     Ok(store.baseline_for(git, Some(&head.commit), head.dirty, base_rev, &query)?)
 }
 
@@ -206,7 +216,7 @@ pub fn describe_head(
     git: &GitContext,
     testbed: &Testbed,
 ) -> Result<(CommitRuns, BTreeMap<SeriesKey, Described>), CliError> {
-    let (commit, points) = head_points(store, git, testbed, None)?;
+    let (commit, points) = head_points(store, git, testbed, None, DEFAULT_METRIC)?;
     let runs = CommitRuns::from_points(commit, &points).expect("head_points returns some");
     let mut described: BTreeMap<SeriesKey, Described> = BTreeMap::new();
     let mut points = points;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use perfkit::compare::VerdictRule;
+use perfkit::compare::{VerdictRule, is_count};
 use perfkit_store::{DbLocation, GitContext, Machine, Store, Testbed, TestbedSummary};
 
 use crate::cli::{Fdr, Global, RuleArgs};
@@ -27,6 +27,8 @@ pub struct Workspace {
     pub testbed_chosen: bool,
     /// Significance level and threshold from the settings.
     pub rule: VerdictRule,
+    /// The configured verdict rule for counts (instructions mode's metrics).
+    pub count_rule: VerdictRule,
 }
 
 impl Workspace {
@@ -65,13 +67,19 @@ impl Workspace {
             testbed_chosen: global.testbed.is_some(),
             testbed_name: global.testbed.clone().or(testbed),
             rule: settings.rule,
+            count_rule: settings.count_rule,
         })
     }
 
-    /// The verdict rule: the settings', with `args` applied.
+    /// The verdict rule for `args.metric`: the settings' (for counts, their count rule, whose
+    /// default threshold is lower), with `args` applied.
     /// The flags were checked by the grammar when clap read them.
     pub fn rule(&self, args: &RuleArgs) -> Result<(VerdictRule, bool), CliError> {
-        let mut rule = self.rule;
+        let mut rule = if is_count(&args.metric) {
+            self.count_rule
+        } else {
+            self.rule
+        };
         if let Some(alpha) = args.alpha {
             rule.alpha = alpha;
         }

@@ -49,6 +49,12 @@ pub enum ValueError {
         /// The value as given.
         text: String,
     },
+    /// A count with a fraction left over (`"1.0005K"`).
+    #[error("`{text:?}` is not a whole number")]
+    FractionalCount {
+        /// The value as given.
+        text: String,
+    },
     /// A byte size with a fraction of a byte.
     #[error("`{text:?}` is not a whole number of bytes")]
     FractionalBytes {
@@ -142,7 +148,7 @@ pub enum ValueError {
     #[error("alpha must be greater than 0 and at most 0.5, like 0.01")]
     AlphaOutOfRange,
     /// Not `full`, `quick` or `off`.
-    #[error("unknown mode `{text}`; expected full (the default), quick or off")]
+    #[error("unknown mode `{text}`; expected full (the default), quick, off or instructions")]
     UnknownMode {
         /// The value as given.
         text: String,
@@ -162,6 +168,8 @@ pub enum Quantity {
     Duration,
     /// A byte size: `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`.
     Bytes,
+    /// A count: a plain number or one with `K`, `M` or `G` (thousands, millions, billions).
+    Count,
 }
 
 impl fmt::Display for Quantity {
@@ -169,6 +177,7 @@ impl fmt::Display for Quantity {
         f.write_str(match self {
             Quantity::Duration => "ns, us, µs, ms or s",
             Quantity::Bytes => "B, KiB, MiB, GiB, KB, MB or GB",
+            Quantity::Count => "none, K, M or G",
         })
     }
 }

@@ -30,5 +30,6 @@ pub use decimal::Rounded;
 pub use error::{Origin, Quantity, SettingError, ValueError};
 pub use setting::{ModeSetting, alpha, flag, mode, threshold};
 pub use units::{
-    MAX_RANGE_SIZES, Throughput, bytes, duration_ns, integer, is_exact_zero, size_range, throughput,
+    MAX_RANGE_SIZES, Throughput, bytes, count, duration_ns, integer, is_exact_zero, size_range,
+    throughput,
 };

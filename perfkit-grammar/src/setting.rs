@@ -79,9 +79,12 @@ pub enum ModeSetting {
     Quick,
     /// `off`: run each routine once, untimed.
     Off,
+    /// `instructions`: count each routine's instructions under Valgrind's callgrind instead of
+    /// timing it.
+    Instructions,
 }
 
-/// `full`, `quick` or `off`; empty means `full`.
+/// `full`, `quick`, `off` or `instructions`; empty means `full`.
 ///
 /// ```
 /// use perfkit_grammar::{ModeSetting, mode};
@@ -94,6 +97,7 @@ pub fn mode(text: &str) -> Result<ModeSetting, ValueError> {
         "" | "full" => Ok(ModeSetting::Full),
         "quick" => Ok(ModeSetting::Quick),
         "off" => Ok(ModeSetting::Off),
+        "instructions" => Ok(ModeSetting::Instructions),
         other => Err(ValueError::UnknownMode {
             text: other.to_owned(),
         }),
@@ -191,9 +195,10 @@ mod tests {
         assert_eq!(mode(""), Ok(ModeSetting::Full));
         assert_eq!(mode(" full "), Ok(ModeSetting::Full));
         assert_eq!(mode("off"), Ok(ModeSetting::Off));
+        assert_eq!(mode("instructions"), Ok(ModeSetting::Instructions));
         assert_eq!(
             mode("fast").unwrap_err().to_string(),
-            "unknown mode `fast`; expected full (the default), quick or off"
+            "unknown mode `fast`; expected full (the default), quick, off or instructions"
         );
         assert_eq!(flag("yes"), Ok(true));
         assert_eq!(flag("0"), Ok(false));

@@ -34,6 +34,10 @@ const BYTE_UNITS: &[(&str, u128)] = &[
     ("GB", 1_000_000_000),
 ];
 
+/// The accepted count suffixes (decimal: `K` is a thousand). A number without one is a plain
+/// count.
+const COUNT_UNITS: &[(&str, u128)] = &[("K", 1_000), ("M", 1_000_000), ("G", 1_000_000_000)];
+
 /// The most sizes a range may produce: each one is a separate measurement at run time.
 pub const MAX_RANGE_SIZES: usize = 100;
 
@@ -103,6 +107,24 @@ pub fn bytes(text: &str) -> Result<u64, ValueError> {
         Ok(rounded.value)
     } else {
         Err(ValueError::FractionalBytes {
+            text: text.to_owned(),
+        })
+    }
+}
+
+/// A count such as `"1.2M"` (1 200 000), `"800K"` or `"1_500"`, as `max_instructions` takes it.
+/// Decimals must come to a whole count.
+///
+/// ```
+/// assert_eq!(perfkit_grammar::count("1.2M"), Ok(1_200_000));
+/// assert!(perfkit_grammar::count("1.2X").is_err());
+/// ```
+pub fn count(text: &str) -> Result<u64, ValueError> {
+    let (_, rounded) = quantity(text, COUNT_UNITS, Quantity::Count, Some(1))?;
+    if rounded.exact {
+        Ok(rounded.value)
+    } else {
+        Err(ValueError::FractionalCount {
             text: text.to_owned(),
         })
     }
@@ -212,6 +234,28 @@ mod tests {
 
     fn message(result: Result<impl std::fmt::Debug, ValueError>) -> String {
         result.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn counts_take_decimal_suffixes() {
+        assert_eq!(count("1.2M"), Ok(1_200_000));
+        assert_eq!(count("800 K"), Ok(800_000));
+        assert_eq!(count("1_500"), Ok(1_500));
+        assert_eq!(count("2G"), Ok(2_000_000_000));
+        assert_eq!(count("0"), Ok(0));
+        assert!(matches!(
+            count("1.0005K"),
+            Err(ValueError::FractionalCount { .. })
+        ));
+        assert!(matches!(count("-1M"), Err(ValueError::Negative { .. })));
+        assert_eq!(
+            count("1.2X").unwrap_err().to_string(),
+            "unknown unit `X` in `\"1.2X\"`; expected none, K, M or G"
+        );
+        assert!(matches!(
+            count("lots"),
+            Err(ValueError::NotAQuantity { .. })
+        ));
     }
 
     #[test]

@@ -97,6 +97,7 @@ fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
     for (name, value) in [
         ("max_allocs", u64_field(spec.max_allocs)),
         ("max_bytes", u64_field(spec.max_bytes)),
+        ("max_instructions", u64_field(spec.max_instructions)),
         ("warmup_ns", u64_field(spec.warmup_ns)),
         ("time_ns", u64_field(spec.time_ns)),
         ("regression", f64_field(spec.regression)),

@@ -33,6 +33,7 @@ use proc_macro::TokenStream;
 /// | `budget = "100ms"` | the median time per iteration must not exceed it |
 /// | `mean`, `p50`, `p90`, `p95`, `p99`, `max` `= "<dur>"` | a budget on that statistic |
 /// | `max_allocs = 0`, `max_bytes = "64KiB"` | allocation budgets per iteration |
+/// | `max_instructions = "1.2M"` | instructions per iteration (K, M, G); checked under `PERFKIT=instructions` |
 /// | `throughput = "bytes:4096"` or `"elements:1000"` | also report throughput per second |
 /// | `samples = 100`, `warmup = "1s"`, `time = "5s"` | sampling plan overrides |
 /// | `regression = "5%"` (or `5`) | fail when significantly slower than the baseline by more than this |

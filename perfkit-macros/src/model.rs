@@ -135,6 +135,7 @@ pub(crate) struct Spec {
     pub budgets: Vec<TimeBudget>,
     pub max_allocs: Option<u64>,
     pub max_bytes: Option<u64>,
+    pub max_instructions: Option<u64>,
     pub throughput: Option<Throughput>,
     pub samples: Option<u32>,
     pub warmup_ns: Option<u64>,

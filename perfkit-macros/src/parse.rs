@@ -24,6 +24,7 @@ pub(crate) enum Key {
     Max,
     MaxAllocs,
     MaxBytes,
+    MaxInstructions,
     Throughput,
     Samples,
     Warmup,
@@ -37,7 +38,7 @@ pub(crate) enum Key {
 
 impl Key {
     /// Every option, in the order the documentation lists them.
-    const ALL: [Key; 18] = [
+    const ALL: [Key; 19] = [
         Key::Budget,
         Key::Mean,
         Key::P50,
@@ -47,6 +48,7 @@ impl Key {
         Key::Max,
         Key::MaxAllocs,
         Key::MaxBytes,
+        Key::MaxInstructions,
         Key::Throughput,
         Key::Samples,
         Key::Warmup,
@@ -70,6 +72,7 @@ impl Key {
             Key::Max => "max",
             Key::MaxAllocs => "max_allocs",
             Key::MaxBytes => "max_bytes",
+            Key::MaxInstructions => "max_instructions",
             Key::Throughput => "throughput",
             Key::Samples => "samples",
             Key::Warmup => "warmup",
@@ -90,6 +93,7 @@ impl Key {
             }
             Key::MaxAllocs => "0",
             Key::MaxBytes => "\"64KiB\"",
+            Key::MaxInstructions => "\"1.2M\"",
             Key::Throughput => "\"bytes:4096\"",
             Key::Samples => "100",
             Key::Warmup => "\"1s\"",
@@ -268,7 +272,8 @@ mod tests {
         assert_eq!(
             error(quote!(frobnicate = 1)),
             "unknown option `frobnicate`; expected one of budget, mean, p50, p90, p95, p99, max, \
-             max_allocs, max_bytes, throughput, samples, warmup, time, regression, alpha, \
+             max_allocs, max_bytes, max_instructions, throughput, samples, warmup, time, \
+             regression, alpha, \
              complexity, sizes, name"
         );
     }

@@ -7,7 +7,7 @@
 //! only disagree if they were given different runs.
 //!
 //! ```
-//! use perfkit::compare::{Verdict, VerdictRule};
+//! use perfkit::compare::{NoisePrior, Verdict, VerdictRule};
 //! use perfkit::sides::{Fdr, judge_runs};
 //! use perfkit_store::{SeriesKey, SeriesRuns};
 //!
@@ -15,7 +15,9 @@
 //! let key = SeriesKey::new("parse", None);
 //! let head = [SeriesRuns { key: key.clone(), runs: vec![run(3000.0)] }];
 //! let base = [SeriesRuns { key, runs: vec![run(1000.0)] }];
-//! let judged = judge_runs(&head, Some(&base[..]), &[], false, &VerdictRule::default(), Fdr::Bh);
+//! let rule = VerdictRule::default();
+//! let prior = NoisePrior::default();
+//! let judged = judge_runs(&head, Some(&base[..]), &[], false, &rule, &prior, Fdr::Bh);
 //! assert_eq!(judged[0].judgement.verdict(), Verdict::Regression);
 //! ```
 
@@ -72,6 +74,9 @@ pub fn estimates(runs: &[Vec<f64>]) -> Vec<RunEstimate> {
 /// order, so histories read per benchmark may be concatenated. With `missing`, series only the
 /// base has are judged too (as missing). Output ordered by series.
 ///
+/// `prior` is the metric's noise prior ([`noise_prior`](crate::compare::noise_prior)): the
+/// series judged together are of one metric.
+///
 /// A series both sides measured, but one of them without a usable run (fewer than 2 usable
 /// samples each), is [`Judgement::Insufficient`], never new or missing.
 pub fn judge_runs(
@@ -80,6 +85,7 @@ pub fn judge_runs(
     history: &[CommitRuns],
     missing: bool,
     rule: &VerdictRule,
+    prior: &NoisePrior,
     fdr: Fdr,
 ) -> Vec<Judged> {
     let mut keys: BTreeMap<&SeriesKey, (Option<&SeriesRuns>, Option<&SeriesRuns>)> =
@@ -113,7 +119,7 @@ pub fn judge_runs(
             Sides::independent(b, h).with_history(earlier)
         })
         .collect();
-    let judgements = judge(&sides, rule, &NoisePrior::default());
+    let judgements = judge(&sides, rule, prior);
     keys.keys()
         .zip(sides)
         .zip(judgements)
@@ -194,7 +200,15 @@ mod tests {
             },
         ];
         let rule = VerdictRule::default();
-        let judged = judge_runs(&head, Some(&base), &[], true, &rule, Fdr::Bh);
+        let judged = judge_runs(
+            &head,
+            Some(&base),
+            &[],
+            true,
+            &rule,
+            &NoisePrior::default(),
+            Fdr::Bh,
+        );
         let got: Vec<(&str, Verdict)> = judged
             .iter()
             .map(|j| (j.key.benchmark.as_str(), j.judgement.verdict()))
@@ -217,7 +231,15 @@ mod tests {
             judged[0].head_level,
             Some(RunEstimate::from_samples(&run(1000.0)).unwrap().value())
         );
-        let without_missing = judge_runs(&head, Some(&base), &[], false, &rule, Fdr::None);
+        let without_missing = judge_runs(
+            &head,
+            Some(&base),
+            &[],
+            false,
+            &rule,
+            &NoisePrior::default(),
+            Fdr::None,
+        );
         assert_eq!(without_missing.len(), 4);
         assert!(
             without_missing
@@ -238,6 +260,7 @@ mod tests {
             &[],
             false,
             &VerdictRule::default(),
+            &NoisePrior::default(),
             Fdr::Bh,
         );
         assert!(matches!(
@@ -263,6 +286,7 @@ mod tests {
             &history,
             false,
             &VerdictRule::default(),
+            &NoisePrior::default(),
             Fdr::Bh,
         );
         let change = judged[0].judgement.change().unwrap();

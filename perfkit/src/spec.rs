@@ -67,6 +67,9 @@ pub struct Spec {
     pub max_allocs: Option<u64>,
     /// `max_bytes = "64KiB"`: bytes allocated per iteration.
     pub max_bytes: Option<u64>,
+    /// `max_instructions = "1.2M"`: instructions per iteration, checked when counting
+    /// instructions (`PERFKIT=instructions`).
+    pub max_instructions: Option<u64>,
     /// `throughput = "..."`.
     pub throughput: Option<Throughput>,
     /// `samples = N`: a fixed number of samples instead of adaptive sampling.
@@ -95,6 +98,7 @@ impl Spec {
         budgets: &[],
         max_allocs: None,
         max_bytes: None,
+        max_instructions: None,
         throughput: None,
         samples: None,
         warmup_ns: None,

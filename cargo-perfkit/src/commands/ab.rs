@@ -31,6 +31,14 @@ use crate::workspace::Workspace;
 /// Builds and measures both sides, then judges head against base; exit 1 on a regression.
 pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
+    if args.rule.metric != perfkit_store::DEFAULT_METRIC {
+        return Err(CliError::usage(format!(
+            "`ab` judges time only (its rounds run the timing mode); `--metric {}` is not \
+             supported by ab: record counts with `cargo perfkit run --metric {0}` at each \
+             revision and use `cargo perfkit compare --metric {0} BASE HEAD`",
+            args.rule.metric
+        )));
+    }
     let (rule, fdr) = ws.rule(&args.rule)?;
     let budget = args.time;
     let git = ws.git();
@@ -186,6 +194,8 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let series = pair(&done.rounds);
     let judged = judge_paired(&series, &rule, fdr);
     let judging = Judging {
+        // `ab` runs the timing mode: its rounds record time.
+        metric: perfkit_store::DEFAULT_METRIC.to_owned(),
         base: Some(base_runs),
         head: head_runs,
         elsewhere: Default::default(),
@@ -200,7 +210,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
         fdr,
     };
     let base_runs = judging.base.as_ref().expect("set above");
-    let (code, mut verdict) = gate_verdict("ab", &judging.rows, base_runs);
+    let (code, mut verdict) = gate_verdict("ab", &judging.rows, base_runs, &judging.metric);
     if done.failed_processes > 0 {
         verdict.push_str(&format!(
             "\n(note: {} test process{} failed during the rounds; their output is above)",

@@ -27,7 +27,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head(&store, &git, &testbed, None)?;
+    let metric = args.rule.metric.as_str();
+    let head = head(&store, &git, &testbed, None, metric)?;
     // Say which results are judged when the tree has uncommitted changes: theirs, or (when
     // none were recorded) the last commit's.
     let tree = match (git.dirty(), head.dirty) {
@@ -46,7 +47,8 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let base_rev = args.base.as_deref().or(ws.base.as_deref());
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
     let base = Base::Selected(base_rev);
-    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
+    let how = (metric, &rule, fdr_mode);
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, how)?;
     let view = ComparisonView {
         testbed: &testbed,
         judging: &judging,
@@ -79,7 +81,7 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
                 (exit::OK, why)
             }
         }
-        Some(base) => gate_verdict("check", &judging.rows, base),
+        Some(base) => gate_verdict("check", &judging.rows, base, &judging.metric),
     };
 
     if let Some(note) = &tree {
@@ -99,7 +101,13 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
 
 /// The gate's exit code and verdict on judged `rows` against `base`: passed, or failed naming
 /// each regression. Shared by `check` and `ab` (`command`).
-pub(super) fn gate_verdict(command: &str, rows: &[Judged], base: &CommitRuns) -> (u8, String) {
+/// `metric` names what got worse: `slower` for time, `worse in instructions` for a count.
+pub(super) fn gate_verdict(
+    command: &str,
+    rows: &[Judged],
+    base: &CommitRuns,
+    metric: &str,
+) -> (u8, String) {
     let regressions: Vec<&Judged> = rows
         .iter()
         .filter(|r| r.judgement.verdict() == Verdict::Regression)
@@ -114,8 +122,13 @@ pub(super) fn gate_verdict(command: &str, rows: &[Judged], base: &CommitRuns) ->
             ),
         );
     }
+    let worse = if metric == perfkit_store::DEFAULT_METRIC {
+        "slower".to_owned()
+    } else {
+        format!("worse in {metric}")
+    };
     let mut why = format!(
-        "{command} failed: {} benchmark{} significantly slower than at {}:",
+        "{command} failed: {} benchmark{} significantly {worse} than at {}:",
         regressions.len(),
         if regressions.len() == 1 {
             " is"

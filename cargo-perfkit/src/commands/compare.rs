@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use perfkit::sides::Fdr;
-use perfkit_store::{DEFAULT_METRIC, HeadRuns};
+use perfkit_store::HeadRuns;
 use serde_json::Value;
 
 use crate::cli::{CompareArgs, Format, Global};
@@ -22,11 +22,12 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let head = head(&store, &git, &testbed, args.head.as_deref())?;
+    let metric = args.rule.metric.as_str();
+    let head = head(&store, &git, &testbed, args.head.as_deref(), metric)?;
     let base = match &args.base {
         Some(rev) => {
             let commit = resolve(&git, Some(rev))?;
-            let side = store.head_runs(&commit, &testbed, DEFAULT_METRIC, HeadRuns::Clean)?;
+            let side = store.head_runs(&commit, &testbed, metric, HeadRuns::Clean)?;
             Base::Named(side.ok_or_else(|| {
                 CliError::usage(format!(
                     "no results at `{rev}` ({} {}) on testbed `{}`; `cargo perfkit list` shows \
@@ -40,7 +41,8 @@ pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliRes
         None => Base::Selected(ws.base.as_deref()),
     };
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
-    let judging = Judging::new(&store, &git, &testbed, head, base, true, (&rule, fdr_mode))?;
+    let how = (metric, &rule, fdr_mode);
+    let judging = Judging::new(&store, &git, &testbed, head, base, true, how)?;
     if judging.base.is_none() {
         writeln!(
             ctx.stderr,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use perfkit::compare::{Change, Verdict, VerdictRule};
+use perfkit::compare::{Change, NoisePrior, Verdict, VerdictRule, noise_prior};
 use perfkit::sides::{Fdr, HISTORY_COMMITS, judge_runs};
 use perfkit_store::{Commit, CommitRuns, HistoryPoint, HistoryQuery, SeriesKey, SeriesRuns};
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ use crate::render::escape;
 use crate::render::json;
 use crate::render::sparkline::sparkline;
 use crate::render::table::{Align, Cell, Paint, Table};
-use crate::render::units::{change, date, ns, truncate};
+use crate::render::units::{change, date, estimate_key, level, truncate};
 use crate::workspace::Workspace;
 
 /// One commit of one series.
@@ -40,6 +40,8 @@ pub(crate) struct Point {
 /// One series' history, newest first.
 pub(crate) struct Series {
     pub(crate) key: SeriesKey,
+    /// The metric of its points.
+    pub(crate) metric: String,
     pub(crate) points: Vec<Point>,
 }
 
@@ -47,6 +49,8 @@ pub(crate) struct Series {
 pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let (rule, _) = ws.rule(&args.rule)?;
+    let metric = args.rule.metric.as_str();
+    let prior = noise_prior(metric);
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
@@ -63,9 +67,11 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
     let limit = args.limit.max(1);
     let mut all = Vec::new();
     for name in &benchmarks {
-        let points = store.history(&HistoryQuery::new(name, &testbed).along(&along))?;
+        let mut query = HistoryQuery::new(name, &testbed).along(&along);
+        query.metric = metric;
+        let points = store.history(&query)?;
         for (key, commits) in by_series(points) {
-            all.push(series(key, &commits, limit, &rule));
+            all.push(series(key, metric, &commits, limit, (&rule, &prior)));
         }
     }
     let branch = args
@@ -118,6 +124,7 @@ pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliRes
         Format::Json => {
             let mut m = json::envelope("history");
             m.insert("testbed".into(), json::testbed(&testbed));
+            m.insert("metric".into(), json!(metric));
             m.insert("branch".into(), json!(branch));
             m.insert("tip".into(), json::commit(&tip));
             let list: Vec<Value> = all.iter().map(series_json).collect();
@@ -181,9 +188,10 @@ pub(crate) fn by_series(points: Vec<HistoryPoint>) -> BTreeMap<SeriesKey, Vec<Co
 /// commits before that as its history).
 pub(crate) fn series(
     key: SeriesKey,
+    metric: &str,
     commits: &[CommitRuns],
     limit: usize,
-    rule: &VerdictRule,
+    (rule, prior): (&VerdictRule, &NoisePrior),
 ) -> Series {
     let runs_of = |c: &CommitRuns| -> Vec<SeriesRuns> { c.series.clone() };
     let points = commits
@@ -200,6 +208,7 @@ pub(crate) fn series(
                 earlier,
                 false,
                 rule,
+                prior,
                 Fdr::None,
             );
             let judged = judged.into_iter().next()?;
@@ -211,7 +220,11 @@ pub(crate) fn series(
             })
         })
         .collect();
-    Series { key, points }
+    Series {
+        key,
+        metric: metric.to_owned(),
+        points,
+    }
 }
 
 fn series_title(s: &Series) -> String {
@@ -255,7 +268,7 @@ fn series_table(s: &Series) -> Table {
             p.commit.short_sha().into(),
             date(p.commit.author_time).into(),
             truncate(&p.commit.summary, 40).into(),
-            ns(p.level).into(),
+            level(&s.metric, p.level).into(),
             p.runs.to_string().into(),
             change_cell,
             step_cell,
@@ -282,7 +295,7 @@ fn series_json(s: &Series) -> Value {
             });
             json!({
                 "commit": json::commit(&p.commit),
-                "estimate_ns": p.level,
+                estimate_key(&s.metric): p.level,
                 "runs": p.runs,
                 "step": step,
             })

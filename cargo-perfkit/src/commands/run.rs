@@ -3,10 +3,9 @@
 
 use std::io::Write as _;
 
+use perfkit::compare::is_count;
 use perfkit::sides::Fdr;
-use perfkit_store::{
-    Commit, CommitRuns, DEFAULT_METRIC, DbLocation, HeadRuns, Testbed, Timestamp, candidates,
-};
+use perfkit_store::{Commit, CommitRuns, DbLocation, HeadRuns, Testbed, Timestamp, candidates};
 use serde_json::{Value, json};
 
 use crate::cargo_test::CargoTest;
@@ -24,6 +23,15 @@ use crate::workspace::Workspace;
 pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
     let (rule, fdr) = ws.rule(&args.rule)?;
+    let metric = args.rule.metric.as_str();
+    // Counts come from a run under callgrind; time from the default run. Another metric
+    // (recorded by other tools) has no run mode of its own: its tests run as usual.
+    let counting = is_count(metric);
+    if counting && args.quick {
+        return Err(CliError::usage(
+            "--quick shortens the timing plan; it has no meaning with --metric instructions              (counts take a fixed number of iterations): drop one of them",
+        ));
+    }
     // The commit and tree the tests measure, read before they run: the repository may move
     // on while they do (a commit made meanwhile is not what was measured).
     let git = ws.git();
@@ -63,6 +71,9 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
     if args.quick {
         vars.push(("PERFKIT".to_owned(), "quick".to_owned()));
     }
+    if counting {
+        vars.push(("PERFKIT".to_owned(), "instructions".to_owned()));
+    }
 
     let start = Timestamp::now();
     let mut passed = true;
@@ -99,7 +110,7 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
         );
         return finish(passed, failed);
     };
-    let Some((testbed, head)) = this_run(&ws, &commit, start)? else {
+    let Some((testbed, head)) = this_run(&ws, &commit, start, metric)? else {
         let _ = writeln!(
             ctx.stderr,
             "no perf test recorded a result in {} (no #[perf_test] ran, or the tests did not \
@@ -111,7 +122,8 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
     let store = ws.store_with_history()?;
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
     let base = Base::Selected(base_rev);
-    let judging = Judging::new(&store, &git, &testbed, head, base, false, (&rule, fdr_mode))?;
+    let how = (metric, &rule, fdr_mode);
+    let judging = Judging::new(&store, &git, &testbed, head, base, false, how)?;
     let view = ComparisonView {
         testbed: &testbed,
         judging: &judging,
@@ -145,6 +157,7 @@ fn this_run(
     ws: &Workspace,
     commit: &Commit,
     start: Timestamp,
+    metric: &str,
 ) -> Result<Option<(Testbed, CommitRuns)>, CliError> {
     let Some(store) = ws.existing_store()? else {
         return Ok(None);
@@ -160,6 +173,6 @@ fn this_run(
     let Some(testbed) = fresh.into_iter().next().map(|t| t.testbed) else {
         return Ok(None);
     };
-    let runs = store.head_runs(commit, &testbed, DEFAULT_METRIC, HeadRuns::Since(start))?;
+    let runs = store.head_runs(commit, &testbed, metric, HeadRuns::Since(start))?;
     Ok(runs.map(|runs| (testbed, runs)))
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::escape;
 use super::json;
 use super::table::{Align, Cell, Paint, Table};
-use super::units::{change, change_ci, ns, percent, probability, truncate};
+use super::units::{change, change_ci, estimate_key, percent, probability, truncate};
 use crate::judging::Judging;
 
 /// Everything a comparison shows.
@@ -112,11 +112,11 @@ pub fn noise(row: &Judged) -> String {
         .map_or("-".to_owned(), |c| c.noise.to_string())
 }
 
-/// A side's judged level over its runs: `1.000 µs`, with `×3` for three runs.
-fn level(level: Option<f64>, runs: usize) -> String {
+/// A side's judged level of `metric` over its runs: `1.000 µs`, with `×3` for three runs.
+fn level(metric: &str, level: Option<f64>, runs: usize) -> String {
     match level {
-        Some(l) if runs > 1 => format!("{} ×{runs}", ns(l)),
-        Some(l) => ns(l),
+        Some(l) if runs > 1 => format!("{} ×{runs}", super::units::level(metric, l)),
+        Some(l) => super::units::level(metric, l),
         None => "-".to_owned(),
     }
 }
@@ -152,8 +152,14 @@ pub fn counts_line(c: Counts) -> String {
 
 impl ComparisonView<'_> {
     fn rule_line(&self) -> String {
+        let metric = &self.judging.metric;
         format!(
-            "alpha {}, threshold {}{}",
+            "{}alpha {}, threshold {}{}",
+            if *metric == perfkit_store::DEFAULT_METRIC {
+                String::new()
+            } else {
+                format!("{metric} per iteration; ")
+            },
             self.rule.alpha,
             percent(self.rule.threshold),
             if self.fdr {
@@ -182,7 +188,7 @@ impl ComparisonView<'_> {
         for row in &self.judging.rows {
             let verdict = row.judgement.verdict();
             let paint = Paint::verdict(verdict);
-            let mut base = level(row.base_level, row.base_runs);
+            let mut base = level(&self.judging.metric, row.base_level, row.base_runs);
             if let Some(c) = self.judging.elsewhere.get(&row.key.benchmark) {
                 // This benchmark's own baseline: the base commit did not measure it.
                 let _ = write!(base, " @{}", c.short_sha());
@@ -190,7 +196,7 @@ impl ComparisonView<'_> {
             let mut cells: Vec<Cell> = vec![
                 row.key.to_string().into(),
                 base.into(),
-                level(row.head_level, row.head_runs).into(),
+                level(&self.judging.metric, row.head_level, row.head_runs).into(),
             ];
             match row.judgement.change() {
                 Some(c) => {
@@ -310,6 +316,7 @@ impl ComparisonView<'_> {
         let mut m = json::envelope(command);
         let c = Counts::of(&self.judging.rows);
         m.insert("testbed".into(), json::testbed(self.testbed));
+        m.insert("metric".into(), json!(self.judging.metric));
         m.insert(
             "base".into(),
             self.judging.base.as_ref().map_or(Value::Null, json::side),
@@ -332,7 +339,7 @@ impl ComparisonView<'_> {
             .rows
             .iter()
             .map(|r| {
-                let mut v = row_json(r);
+                let mut v = row_json(r, &self.judging.metric);
                 let elsewhere = self.judging.elsewhere.get(&r.key.benchmark);
                 v["base_commit"] = elsewhere.map_or(Value::Null, |c| json!(c.sha));
                 v
@@ -353,10 +360,13 @@ impl ComparisonView<'_> {
     }
 }
 
-fn row_json(row: &Judged) -> Value {
+fn row_json(row: &Judged, metric: &str) -> Value {
     let c = row.judgement.change();
     let side = |level: Option<f64>, runs: usize| {
-        level.map_or(Value::Null, |l| json!({ "estimate_ns": l, "runs": runs }))
+        level.map_or(
+            Value::Null,
+            |l| json!({ estimate_key(metric): l, "runs": runs }),
+        )
     };
     json!({
         "name": row.key.benchmark,

@@ -5,6 +5,25 @@ use perfkit_store::Timestamp;
 
 pub use perfkit::report::format_ns as ns;
 
+/// A value of `metric` in its unit: `1.250 ms` for time (ns), `1.204M` for counts and any
+/// other metric (a count per iteration, with the suffixes `max_instructions` takes).
+pub fn level(metric: &str, value: f64) -> String {
+    if metric == perfkit_store::DEFAULT_METRIC {
+        ns(value)
+    } else {
+        perfkit::report::format_count_si(value)
+    }
+}
+
+/// The JSON key of an estimate of `metric`: `estimate_ns` for time, `estimate` otherwise.
+pub fn estimate_key(metric: &str) -> &'static str {
+    if metric == perfkit_store::DEFAULT_METRIC {
+        "estimate_ns"
+    } else {
+        "estimate"
+    }
+}
+
 /// A ratio as a signed percentage change: 1.072 → `+7.2%`.
 pub fn change(ratio: f64) -> String {
     if !ratio.is_finite() {

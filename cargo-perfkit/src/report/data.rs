@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use perfkit::compare::{Change, VerdictRule};
+use perfkit::compare::{Change, VerdictRule, noise_prior};
 use perfkit::complexity::{Point as FitPoint, fit};
 use perfkit::sides::{Fdr, Judged};
 use perfkit::stats::percentile;
@@ -106,10 +106,11 @@ pub fn collect(
     let along = stored_first_parents(store, git, &tip.sha)?;
     // The current commit's results (the working tree's, when dirty), else the nearest commit
     // along first parents that has some: a report still shows history after a new commit.
-    let latest = match head(store, git, testbed, None) {
+    // The report draws time (its plots are in ns); counts are read with `--metric` elsewhere.
+    let latest = match head(store, git, testbed, None, DEFAULT_METRIC) {
         Ok(runs) => runs,
         Err(e) => match along.first() {
-            Some(sha) => head(store, git, testbed, Some(sha))?,
+            Some(sha) => head(store, git, testbed, Some(sha), DEFAULT_METRIC)?,
             None => return Err(e),
         },
     };
@@ -120,7 +121,7 @@ pub fn collect(
         latest,
         Base::Selected(base),
         true,
-        (rule, Fdr::Bh),
+        (DEFAULT_METRIC, rule, Fdr::Bh),
     )?;
     let rows: Vec<Judged> = judging
         .rows
@@ -195,7 +196,14 @@ fn benchmark(
         .iter()
         .map(|c| (c.commit.sha.as_str(), p95_of(c.series(&key))))
         .collect();
-    let judged = series(key.clone(), &commits, commits.len(), rule);
+    let prior = noise_prior(DEFAULT_METRIC);
+    let judged = series(
+        key.clone(),
+        DEFAULT_METRIC,
+        &commits,
+        commits.len(),
+        (rule, &prior),
+    );
     let points = judged
         .points
         .into_iter()

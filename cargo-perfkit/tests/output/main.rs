@@ -5,6 +5,7 @@
 mod agree;
 mod commands;
 mod hostile;
+mod metrics;
 mod read_only;
 mod report;
 mod support;

@@ -26,6 +26,7 @@ pub(super) fn spec(args: &Args) -> syn::Result<Spec> {
             Key::Max => spec.budgets.push(budget(option, Stat::Max)?),
             Key::MaxAllocs => spec.max_allocs = Some(integer(option)?.base10_parse()?),
             Key::MaxBytes => spec.max_bytes = Some(max_bytes(option)?),
+            Key::MaxInstructions => spec.max_instructions = Some(max_instructions(option)?),
             Key::Throughput => spec.throughput = Some(throughput(option)?),
             Key::Samples => spec.samples = Some(samples(option)?),
             Key::Warmup => spec.warmup_ns = Some(duration(option, "`warmup`", true)?),
@@ -179,6 +180,29 @@ fn max_bytes(option: &RawOption) -> syn::Result<u64> {
         (_, Some(Lit::Int(_))) => Err(negative()),
         _ => Err(takes(option, "a size")),
     }
+}
+
+/// `"1.2M"` or a plain integer literal: instructions per iteration, checked when counting.
+fn max_instructions(option: &RawOption) -> syn::Result<u64> {
+    let negative =
+        || syn::Error::new_spanned(&option.value, "`max_instructions` cannot be negative");
+    let count = match (literal(&option.value), negated(&option.value)) {
+        (Some(Lit::Int(lit)), _) if integer_suffix(lit.suffix()) => lit.base10_parse()?,
+        (Some(Lit::Str(lit)), _) => match grammar::count(&lit.value()) {
+            Ok(count) => count,
+            Err(ValueError::Negative { .. }) => return Err(negative()),
+            Err(error) => return Err(syn::Error::new(lit.span(), error.to_string())),
+        },
+        (_, Some(Lit::Int(_))) => return Err(negative()),
+        _ => return Err(takes(option, "a count")),
+    };
+    if count == 0 {
+        return Err(syn::Error::new_spanned(
+            &option.value,
+            "`max_instructions` must be greater than zero: every routine executes instructions",
+        ));
+    }
+    Ok(count)
 }
 
 fn throughput(option: &RawOption) -> syn::Result<Throughput> {
@@ -425,6 +449,23 @@ mod tests {
             spec_of(quote!(max_allocs = 1_000u64)).max_allocs,
             Some(1_000)
         );
+        assert_eq!(
+            spec_of(quote!(max_instructions = "1.2M")).max_instructions,
+            Some(1_200_000)
+        );
+        assert_eq!(
+            spec_of(quote!(max_instructions = 5_000)).max_instructions,
+            Some(5_000)
+        );
+        assert_eq!(
+            spec_error(quote!(max_instructions = "1.2X")),
+            "unknown unit `X` in `\"1.2X\"`; expected none, K, M or G"
+        );
+        assert_eq!(
+            spec_error(quote!(max_instructions = "-1M")),
+            "`max_instructions` cannot be negative"
+        );
+        assert!(spec_error(quote!(max_instructions = "0")).contains("greater than zero"));
         assert_eq!(spec_of(quote!(max_bytes = "64KiB")).max_bytes, Some(65_536));
         assert_eq!(
             spec_of(quote!(max_bytes = "1.5 MB")).max_bytes,

@@ -40,6 +40,7 @@ fn sized_range(b: &mut Bencher, n: usize) {
     max = "2s",
     max_allocs = 1_000,
     max_bytes = "1MiB",
+    max_instructions = "800K",
     throughput = "elements:1",
     samples = 10,
     warmup = "0s",

@@ -15,6 +15,8 @@ pub enum Limit {
     Allocs,
     /// Bytes allocated per iteration.
     Bytes,
+    /// Instructions per iteration (the median of the replicates), under callgrind.
+    Instructions,
 }
 
 impl fmt::Display for Limit {
@@ -23,6 +25,7 @@ impl fmt::Display for Limit {
             Limit::Time(stat) => f.write_str(stat.name()),
             Limit::Allocs => f.write_str("allocs"),
             Limit::Bytes => f.write_str("bytes"),
+            Limit::Instructions => f.write_str("instructions"),
         }
     }
 }

@@ -13,6 +13,7 @@ mod budget;
 mod change;
 mod judge;
 mod legacy;
+mod metric;
 mod noise;
 mod run_estimate;
 mod stability;
@@ -23,6 +24,9 @@ pub use change::{Change, Judgement};
 pub(crate) use judge::mean_level;
 pub use judge::{Design, Sides, judge};
 pub use legacy::{LegacyComparison, control_fdr};
+pub use metric::{
+    COUNT_METRICS, COUNT_PRIOR_TAU, COUNT_THRESHOLD, default_rule, is_count, noise_prior,
+};
 pub use noise::{
     MIN_HISTORY_COMMITS, Noise, NoiseFloor, NoisePrior, PRIOR_DF, PRIOR_TAU, noise_floor,
 };

@@ -3,6 +3,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use super::callgrind::{ITERATIONS, perfkit_callgrind_counted};
 use super::clock::Clock;
 use super::plan::{Mode, Plan};
 use super::sampler;
@@ -61,7 +62,7 @@ const ALLOC_PASS_MAX_ITERS: u64 = 100;
 impl Bencher {
     /// A bencher that measures with `plan` (or, in [`Mode::Smoke`], runs the routine once).
     pub fn new(plan: Plan, mode: Mode) -> Bencher {
-        let clock = if mode == Mode::Smoke {
+        let clock = if matches!(mode, Mode::Smoke | Mode::Instructions) {
             Clock {
                 cost_ns: 0.0,
                 resolution_ns: 1.0,
@@ -95,6 +96,15 @@ impl Bencher {
             black_box(routine());
             return;
         }
+        if self.mode == Mode::Instructions {
+            black_box(routine()); // warm-up: caches, lazy statics; not counted
+            perfkit_callgrind_counted(&mut || {
+                for _ in 0..ITERATIONS {
+                    black_box(routine());
+                }
+            });
+            return;
+        }
         let sampled = sampler::sample(&self.plan, &self.clock, |k| {
             let start = Instant::now();
             for _ in 0..k {
@@ -119,6 +129,22 @@ impl Bencher {
         self.calls += 1;
         if self.mode == Mode::Smoke {
             black_box(routine(setup()));
+            return;
+        }
+        if self.mode == Mode::Instructions {
+            black_box(routine(setup()));
+            // Inputs made and outputs dropped outside the counted function, as when timing.
+            let mut inputs = (0..ITERATIONS)
+                .map(|_| setup())
+                .collect::<Vec<I>>()
+                .into_iter();
+            let mut outputs = Vec::with_capacity(ITERATIONS as usize);
+            perfkit_callgrind_counted(&mut || {
+                for input in inputs.by_ref() {
+                    outputs.push(black_box(routine(input)));
+                }
+            });
+            drop(outputs);
             return;
         }
         let per_batch = |k: u64| match size {
@@ -165,6 +191,14 @@ impl Bencher {
         self.calls += 1;
         if self.mode == Mode::Smoke {
             black_box(routine(1));
+            return;
+        }
+        if self.mode == Mode::Instructions {
+            // The routine's own clock reads are counted with it: it times itself.
+            black_box(routine(1));
+            perfkit_callgrind_counted(&mut || {
+                black_box(routine(ITERATIONS));
+            });
             return;
         }
         let sampled = sampler::sample(&self.plan, &self.clock, &mut routine);

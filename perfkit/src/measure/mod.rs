@@ -5,6 +5,7 @@
 //! process's memory layout once before the first measurement.
 
 mod bencher;
+pub mod callgrind;
 mod clock;
 pub mod layout;
 mod lock;

@@ -11,6 +11,9 @@ pub enum Mode {
     Quick,
     /// Run the routine once, no timing (debug builds, `PERFKIT=off`).
     Smoke,
+    /// Count instructions under callgrind instead of timing (`PERFKIT=instructions`): the
+    /// test re-runs itself under Valgrind; see [`super::callgrind`].
+    Instructions,
 }
 
 /// The sampling plan of one measurement.
@@ -61,7 +64,7 @@ impl Plan {
     ) -> Plan {
         let mut plan = match mode {
             Mode::Quick => Plan::QUICK,
-            Mode::Full | Mode::Smoke => Plan::DEFAULT,
+            Mode::Full | Mode::Smoke | Mode::Instructions => Plan::DEFAULT,
         };
         if let Some(n) = samples {
             plan.fixed_samples = Some(n);

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write as _};
 
-use super::units::{format_bytes, format_count, format_ns, format_throughput};
+use super::units::{format_bytes, format_count, format_count_si, format_ns, format_throughput};
 use crate::compare::{BudgetCheck, Limit};
 use crate::measure::Samples;
 use crate::spec::Throughput;
@@ -129,6 +129,7 @@ fn value(limit: Limit, v: f64) -> String {
         Limit::Time(_) => format_ns(v),
         Limit::Allocs => format_count(v),
         Limit::Bytes => format_bytes(v),
+        Limit::Instructions => format_count_si(v),
     }
 }
 

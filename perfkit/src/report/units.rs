@@ -33,6 +33,18 @@ pub fn format_bytes(bytes: f64) -> String {
     format!("{} {unit}", sig4(v))
 }
 
+/// A large count with the suffixes `max_instructions` accepts (decimal K, M, G) at four
+/// significant digits: `812.5`, `12.35K`, `1.200M`.
+pub fn format_count_si(n: f64) -> String {
+    let (value, suffix) = match n.abs() {
+        v if v < 999.95 => return trim((n * 10.0).round() / 10.0),
+        v if v < 999.95e3 => (n / 1e3, "K"),
+        v if v < 999.95e6 => (n / 1e6, "M"),
+        _ => (n / 1e9, "G"),
+    };
+    format!("{}{suffix}", sig4(value))
+}
+
 /// A count that may be fractional (allocations per iteration): `3`, `2.5`.
 pub fn format_count(n: f64) -> String {
     trim(n)

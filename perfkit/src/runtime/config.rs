@@ -6,7 +6,7 @@
 //! baseline = "main"            # compare against this revision's merge-base (PERFKIT_BASELINE)
 //! testbed = "ci-large"         # name this machine (PERFKIT_TESTBED)
 //! record = true                # false: measure without recording (PERFKIT_RECORD=0)
-//! mode = "full"                # full, quick or off (PERFKIT)
+//! mode = "full"                # full, quick, off or instructions (PERFKIT)
 //! alpha = 0.01                 # significance level of the baseline comparison (PERFKIT_ALPHA)
 //! threshold = "5%"             # smallest change called a regression (PERFKIT_THRESHOLD)
 //! fail_on_regression = false   # fail every perf test on a confirmed regression (PERFKIT_GATE=1)
@@ -62,7 +62,7 @@ pub struct Config {
     pub testbed: Option<String>,
     /// `PERFKIT_RECORD` as a boolean.
     pub record: Option<bool>,
-    /// `PERFKIT`: full, quick or off.
+    /// `PERFKIT`: full, quick, off or instructions.
     pub mode: Option<ModeSetting>,
     /// `PERFKIT_ALPHA`.
     pub alpha: Option<f64>,
@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(
             parse("mode = \"fast\"").unwrap_err().to_string(),
             "`mode = \"fast\"` in /ws/perfkit.toml: unknown mode `fast`; expected full (the \
-             default), quick or off"
+             default), quick, off or instructions"
         );
         assert_eq!(
             parse("alpha = 0.9").unwrap_err().to_string(),

@@ -32,6 +32,8 @@ pub(crate) struct Series<'a> {
     pub manifest_dir: &'a str,
     /// Work per iteration, when declared.
     pub throughput: Option<spec::Throughput>,
+    /// The metric whose baseline is read ([`perfkit_store::DEFAULT_METRIC`] unless counting).
+    pub metric: &'a str,
 }
 
 impl<'a> Series<'a> {
@@ -42,7 +44,13 @@ impl<'a> Series<'a> {
             name: spec.benchmark_name(),
             manifest_dir: spec.manifest_dir,
             throughput: spec.throughput,
+            metric: perfkit_store::DEFAULT_METRIC,
         }
+    }
+
+    /// The same benchmark's series of `metric`.
+    pub fn of_metric(self, metric: &'a str) -> Series<'a> {
+        Series { metric, ..self }
     }
 }
 
@@ -145,7 +153,9 @@ impl Opened {
         let base = self.store.base.clone();
         let db = self.store.db.clone();
         let s = self.session();
-        let mut query = BaselineQuery::new(&s.testbed).benchmark(spec.name);
+        let mut query = BaselineQuery::new(&s.testbed)
+            .benchmark(spec.name)
+            .metric(spec.metric);
         if let Some(run) = s.run {
             query = query.excluding(run);
         }
@@ -259,6 +269,7 @@ fn to_record(spec: Series<'_>, m: &Measurement, comparison: Option<&Change>) -> 
         m.samples.times_ns.clone(),
     );
     record.size = m.size.map(|n| n as u64);
+    m.metric.clone_into(&mut record.metric);
     record.budgets = m
         .checks
         .iter()

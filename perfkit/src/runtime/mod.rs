@@ -2,6 +2,7 @@
 
 mod config;
 mod history;
+mod instructions;
 mod registry;
 mod settings;
 mod verdicts;
@@ -18,7 +19,7 @@ use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
 use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
-use crate::report::{ResultBlock, budget_failure, format_ns};
+use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
@@ -36,6 +37,9 @@ pub enum Routine {
 /// One measured size (or the only measurement of an unsized test).
 #[derive(Debug, Clone)]
 pub struct Measurement {
+    /// What the samples measure: `time` (ns per iteration) or, in instructions mode, one of
+    /// [`callgrind::METRICS`](crate::measure::callgrind::METRICS) per iteration.
+    pub metric: &'static str,
     /// The input size, for sized tests.
     pub size: Option<usize>,
     /// The raw measurement.
@@ -114,6 +118,12 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         };
     }
 
+    if settings.mode == Mode::Instructions
+        && let Some(size) = crate::measure::callgrind::child_size()
+    {
+        return instructions::child(spec, routine, size);
+    }
+
     let name = spec.benchmark_name();
     if (spec.max_allocs.is_some() || spec.max_bytes.is_some()) && !alloc::is_installed() {
         return Outcome {
@@ -142,15 +152,19 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
         }
     };
     for m in &measurements {
-        let block = ResultBlock {
-            name,
-            size: m.size,
-            summary: &m.summary,
-            samples: &m.samples,
-            throughput: spec.throughput,
-            checks: &m.checks,
-        };
-        outcome.text.push_str(&block.to_string());
+        if m.metric == perfkit_store::DEFAULT_METRIC {
+            let block = ResultBlock {
+                name,
+                size: m.size,
+                summary: &m.summary,
+                samples: &m.samples,
+                throughput: spec.throughput,
+                checks: &m.checks,
+            };
+            outcome.text.push_str(&block.to_string());
+        } else {
+            outcome.text.push_str(&instructions::block(name, m));
+        }
         let failed: Vec<&BudgetCheck> = m.checks.iter().filter(|c| !c.passed()).collect();
         if !failed.is_empty() {
             failures.push(budget_failure(name, m.size, &failed));
@@ -197,6 +211,9 @@ fn measure(
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
+    if mode == Mode::Instructions {
+        return instructions::measure(spec, routine);
+    }
     let name = spec.benchmark_name();
     let sizes: Vec<Option<usize>> = match routine {
         Routine::Sized(_) => spec.sizes.iter().copied().map(Some).collect(),
@@ -214,6 +231,7 @@ fn measure(
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
         out.push(Measurement {
+            metric: perfkit_store::DEFAULT_METRIC,
             size,
             samples,
             summary,
@@ -226,8 +244,10 @@ fn measure(
 /// The growth-class fit of a sized test (three sizes or more, or any declared class), and the
 /// check of the declared class: `Ok` with the line to print, `Err` with the failure message.
 fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, String>> {
+    // Time, or instructions in instructions mode: the metric that is the routine's cost.
     let series: Vec<(usize, Summary)> = measurements
         .iter()
+        .filter(|m| matches!(m.metric, "time" | "instructions"))
         .filter_map(|m| Some((m.size?, m.summary.clone())))
         .collect();
     if spec.complexity.is_none() && series.len() < 3 {
@@ -242,7 +262,23 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
             )));
         }
     };
-    let mut line = format!("  growth  {fit}\n");
+    // The fit's own text reads in ns; counts get their class and R² alone.
+    let counted = measurements.iter().any(|m| m.metric == "instructions");
+    let value = |v: f64| {
+        if counted {
+            format!("{} instructions", format_count_si(v))
+        } else {
+            format_ns(v)
+        }
+    };
+    let mut line = if counted {
+        format!(
+            "  growth  {} in instructions per iteration (R² {:.3})\n",
+            fit.best, fit.r_squared
+        )
+    } else {
+        format!("  growth  {fit}\n")
+    };
     if fit.r_squared < POOR_FIT {
         // Seen under heavy load: medians that jump between sizes fit no class well, and the
         // simplest class wins by default. Say so rather than let the verdict look certain.
@@ -265,7 +301,7 @@ fn growth(spec: &Spec, measurements: &[Measurement]) -> Option<Result<String, St
         Some(declared) if !fit.is_within(declared) => {
             let times: Vec<String> = series
                 .iter()
-                .map(|(n, s)| format!("n = {n}: {}", format_ns(s.median)))
+                .map(|(n, s)| format!("n = {n}: {}", value(s.median)))
                 .collect();
             Some(Err(format!(
                 "perf test `{name}` grows faster than declared: declared {declared}, measured \
@@ -367,6 +403,7 @@ mod tests {
                     upper: upper * 1e3,
                 };
                 Measurement {
+                    metric: perfkit_store::DEFAULT_METRIC,
                     size: Some(n),
                     samples: Samples {
                         times_ns: Vec::new(),

@@ -9,7 +9,7 @@ use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueE
 use perfkit_store::DbLocation;
 
 use super::config::{Config, SettingsError};
-use crate::compare::VerdictRule;
+use crate::compare::{VerdictRule, default_rule, is_count};
 use crate::measure::Mode;
 
 /// The choices for a perf test run.
@@ -23,8 +23,12 @@ pub struct Settings {
     pub lock_path: PathBuf,
     /// Where history is kept, and whether to write it.
     pub history: History,
-    /// Significance level and threshold of the baseline comparison (before a test's own).
+    /// Significance level and threshold of the baseline comparison of time (before a test's
+    /// own).
     pub rule: VerdictRule,
+    /// The same for counts (instructions mode): the configured alpha and threshold, else the
+    /// counts' defaults ([`crate::compare::default_rule`]).
+    pub count_rule: VerdictRule,
     /// Fail every perf test on a confirmed regression, not only those with `regression = ..`.
     pub gate: bool,
 }
@@ -65,7 +69,18 @@ impl Settings {
             lock_path: lock_path.into(),
             history: History::Off,
             rule: VerdictRule::default(),
+            count_rule: default_rule("instructions"),
             gate: false,
+        }
+    }
+
+    /// The rule for judging `metric`: [`Settings::rule`] for time, [`Settings::count_rule`]
+    /// for counts.
+    pub fn rule_for(&self, metric: &str) -> VerdictRule {
+        if is_count(metric) {
+            self.count_rule
+        } else {
+            self.rule
         }
     }
 
@@ -108,12 +123,15 @@ impl Settings {
         };
 
         let mut rule = VerdictRule::default();
+        let mut count_rule = default_rule("instructions");
         if let Some(alpha) = read(&var, "PERFKIT_ALPHA", grammar::alpha)?.or(config.alpha) {
             rule.alpha = alpha;
+            count_rule.alpha = alpha;
         }
         let threshold = read(&var, "PERFKIT_THRESHOLD", grammar::threshold)?;
         if let Some(threshold) = threshold.or(config.threshold) {
             rule.threshold = threshold;
+            count_rule.threshold = threshold;
         }
         let gate = read(&var, "PERFKIT_GATE", grammar::flag)?
             .or(config.fail_on_regression)
@@ -124,6 +142,7 @@ impl Settings {
             lock_path,
             history,
             rule,
+            count_rule,
             gate,
         })
     }
@@ -145,6 +164,7 @@ fn mode_for(asked: Option<ModeSetting>, debug: bool) -> (Mode, &'static str) {
     let asked = match asked {
         None | Some(ModeSetting::Full) => Mode::Full,
         Some(ModeSetting::Quick) => Mode::Quick,
+        Some(ModeSetting::Instructions) => Mode::Instructions,
         Some(ModeSetting::Off) => return (Mode::Smoke, "PERFKIT=off: timing skipped"),
     };
     if debug {
@@ -179,6 +199,14 @@ mod tests {
         assert_eq!(mode_for(None, false).0, Mode::Full);
         assert_eq!(mode_for(Some(ModeSetting::Quick), false).0, Mode::Quick);
         assert_eq!(mode_for(Some(ModeSetting::Off), false).0, Mode::Smoke);
+        assert_eq!(
+            mode_for(Some(ModeSetting::Instructions), false).0,
+            Mode::Instructions
+        );
+        assert_eq!(
+            mode_for(Some(ModeSetting::Instructions), true).0,
+            Mode::Smoke
+        );
         assert_eq!(mode_for(Some(ModeSetting::Quick), true).0, Mode::Smoke);
         let (mode, why) = mode_for(None, true);
         assert_eq!(mode, Mode::Smoke);
@@ -189,7 +217,8 @@ mod tests {
     fn an_unknown_mode_names_the_variable_and_lists_the_choices() {
         assert_eq!(
             error(&[("PERFKIT", "fast")], &Config::default()),
-            "PERFKIT=\"fast\": unknown mode `fast`; expected full (the default), quick or off"
+            "PERFKIT=\"fast\": unknown mode `fast`; expected full (the default), quick, off or \
+             instructions"
         );
     }
 
@@ -242,6 +271,17 @@ mod tests {
             panic!("PERFKIT_RECORD=0 is read-only")
         };
         assert_eq!(store.testbed.as_deref(), Some("from-env"));
+    }
+
+    #[test]
+    fn counts_default_to_their_own_threshold_unless_one_is_configured() {
+        let s = resolve(&[], &Config::default()).unwrap();
+        assert_eq!(s.rule_for("time").threshold, 0.05);
+        assert_eq!(s.rule_for("instructions").threshold, 0.01);
+        assert_eq!(s.rule_for("estimated_cycles").threshold, 0.01);
+        let s = resolve(&[("PERFKIT_THRESHOLD", "3%")], &Config::default()).unwrap();
+        assert_eq!(s.rule_for("time").threshold, 0.03);
+        assert_eq!(s.rule_for("instructions").threshold, 0.03);
     }
 
     /// Issue 11: the same threshold text means the same in the environment and the file.

@@ -11,7 +11,7 @@ use perfkit_store::{CommitRuns, SeriesKey, SeriesRuns, Timestamp};
 
 use super::settings::Settings;
 use super::{Measurement, Outcome, Routine, history, measure};
-use crate::compare::{Change, Judgement, Verdict, VerdictRule};
+use crate::compare::{Change, Judgement, NoisePrior, Verdict, VerdictRule, noise_prior};
 use crate::measure::Plan;
 use crate::sides::{Fdr, Judged, judge_runs};
 use crate::spec::Spec;
@@ -33,71 +33,119 @@ pub(super) fn judge(
         return Ok(());
     };
     outcome.text.push_str(&history.notes);
-    let rule = VerdictRule {
-        alpha: spec.alpha.unwrap_or(settings.rule.alpha),
-        threshold: spec.regression.unwrap_or(settings.rule.threshold),
-    };
+    // Each metric is its own series with its own baseline: judged, confirmed and recorded apart.
+    let mut metrics: Vec<&'static str> = Vec::new();
+    for m in &outcome.measurements {
+        if !metrics.contains(&m.metric) {
+            metrics.push(m.metric);
+        }
+    }
+    let mut kept = Vec::with_capacity(outcome.measurements.len());
+    let mut failures = Vec::new();
+    for metric in metrics {
+        let mut measurements: Vec<Measurement> = outcome
+            .measurements
+            .iter()
+            .filter(|m| m.metric == metric)
+            .cloned()
+            .collect();
+        let judged = judge_metric(
+            spec,
+            routine,
+            settings,
+            plan,
+            (&mut history, series.of_metric(metric)),
+            &mut measurements,
+            &mut outcome.text,
+        );
+        if let Err(e) = judged {
+            failures.push(e);
+        }
+        kept.extend(measurements);
+    }
+    outcome.measurements = kept;
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// [`judge`] for the measurements of one metric.
+fn judge_metric(
+    spec: &Spec,
+    routine: Routine,
+    settings: &Settings,
+    plan: Plan,
+    (history, series): (&mut history::Opened, history::Series<'_>),
+    measurements: &mut Vec<Measurement>,
+    text: &mut String,
+) -> Result<(), String> {
+    let metric = series.metric;
+    let mut rule = settings.rule_for(metric);
+    rule.alpha = spec.alpha.unwrap_or(rule.alpha);
+    rule.threshold = spec.regression.unwrap_or(rule.threshold);
+    let prior = noise_prior(metric);
     let gate = spec.regression.is_some() || settings.gate;
-    let none = vec![None; outcome.measurements.len()];
+    let none = vec![None; measurements.len()];
+    let label = if metric == perfkit_store::DEFAULT_METRIC {
+        String::new()
+    } else {
+        format!("{metric}: ")
+    };
 
     let (baseline, earlier) = match history.baseline(series) {
         Ok(Some(found)) => found,
         Ok(None) => {
-            outcome.text.push_str("no baseline yet\n");
-            return history.record(series, &outcome.measurements, &none);
+            let _ = writeln!(text, "{label}no baseline yet");
+            return history.record(series, measurements, &none);
         }
         Err(e) => {
             // Record first: the measurement is good whatever the baseline's trouble.
-            history.record(series, &outcome.measurements, &none)?;
+            history.record(series, measurements, &none)?;
             return Err(e);
         }
     };
     let _ = writeln!(
-        outcome.text,
-        "baseline: {}",
+        text,
+        "{label}baseline: {}",
         baseline.describe(Timestamp::now())
     );
     let heads = |runs: &[&[Measurement]]| head_runs(spec, runs);
-    let first = outcome.measurements.clone();
-    let mut changes = judge_all(
-        &heads(&[&first]),
-        &baseline,
-        &earlier,
-        &first,
-        &rule,
-        &mut outcome.text,
-    );
+    let first = measurements.clone();
+    let judge = |head: &[SeriesRuns], m: &[Measurement], text: &mut String| {
+        judge_all(head, &baseline, &earlier, m, &rule, &prior, text)
+    };
+    let mut changes = judge(&heads(&[&first]), &first, text);
 
     let mut failure = None;
     if gate && regressed(&changes).next().is_some() {
-        outcome
-            .text
-            .push_str("regression against the baseline: measuring again to confirm\n");
-        let again = measure(spec, routine, settings.mode, plan)?;
-        let both = judge_all(
-            &heads(&[&first, &again]),
-            &baseline,
-            &earlier,
-            &again,
-            &rule,
-            &mut outcome.text,
+        let _ = writeln!(
+            text,
+            "{label}regression against the baseline: measuring again to confirm"
         );
+        let again: Vec<Measurement> = measure(spec, routine, settings.mode, plan)?
+            .into_iter()
+            .filter(|m| m.metric == metric)
+            .collect();
+        let both = judge(&heads(&[&first, &again]), &again, text);
         let confirmed: Vec<usize> = regressed(&both).collect();
         if confirmed.is_empty() {
-            outcome
-                .text
-                .push_str("confirmation: not confirmed with the second run; not failing\n");
+            let _ = writeln!(
+                text,
+                "{label}confirmation: not confirmed with the second run; not failing"
+            );
         } else {
-            let _ = writeln!(outcome.text, "confirmation: the second run confirms it");
+            let _ = writeln!(text, "{label}confirmation: the second run confirms it");
             failure = Some(regression_failure(
                 spec, &baseline, &again, &both, &confirmed, &rule,
             ));
         }
         // The fresh samples are the answer the test gives, so they are what history keeps.
-        outcome.measurements = again;
+        *measurements = again;
         changes = both;
     }
-    history.record(series, &outcome.measurements, &changes)?;
+    history.record(series, measurements, &changes)?;
     failure.map_or(Ok(()), Err)
 }
 
@@ -138,13 +186,25 @@ fn judge_all(
     earlier: &[CommitRuns],
     measurements: &[Measurement],
     rule: &VerdictRule,
+    prior: &NoisePrior,
     text: &mut String,
 ) -> Vec<Option<Change>> {
-    let judged = judge_runs(head, Some(&baseline.series), earlier, false, rule, Fdr::Bh);
+    let judged = judge_runs(
+        head,
+        Some(&baseline.series),
+        earlier,
+        false,
+        rule,
+        prior,
+        Fdr::Bh,
+    );
     head.iter()
         .zip(measurements)
         .map(|(series, m)| {
-            let label = m.size.map(|n| format!(" (n = {n})")).unwrap_or_default();
+            let mut label = m.size.map(|n| format!(" (n = {n})")).unwrap_or_default();
+            if m.metric != perfkit_store::DEFAULT_METRIC {
+                label = format!("{label} [{}]", m.metric);
+            }
             let found: Option<&Judged> = judged.iter().find(|j| j.key == series.key);
             match found.map(|j| &j.judgement) {
                 Some(Judgement::Change(c)) => {
@@ -172,10 +232,16 @@ fn regression_failure(
     confirmed: &[usize],
     rule: &VerdictRule,
 ) -> String {
+    let metric = measurements.first().map_or("time", |m| m.metric);
     let mut msg = format!(
-        "perf test `{}` is significantly slower than its baseline {} (threshold {:.1}%, alpha \
+        "perf test `{}` is significantly {} than its baseline {} (threshold {:.1}%, alpha \
          {}), confirmed by a second measurement:",
         spec.benchmark_name(),
+        if metric == perfkit_store::DEFAULT_METRIC {
+            "slower".to_owned()
+        } else {
+            format!("worse in {metric}")
+        },
         baseline.commit.short_sha(),
         rule.threshold * 100.0,
         rule.alpha

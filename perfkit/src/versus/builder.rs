@@ -186,9 +186,10 @@ impl<'a, T> Comparison<'a, T> {
         sizes.dedup();
         let names: Vec<String> = self.variants.iter().map(|v| v.name.clone()).collect();
 
-        if settings.mode == Mode::Smoke {
+        if matches!(settings.mode, Mode::Smoke | Mode::Instructions) {
             // Smallest size only: a debug build of a quadratic variant at the largest size can
-            // take minutes.
+            // take minutes. Variants are not counted under callgrind (yet): they race on time,
+            // and an instructions run must not record time.
             let input = (self.setup)(sizes[0]);
             for v in &mut self.variants {
                 (v.batch)(&input, 1);
@@ -198,7 +199,13 @@ impl<'a, T> Comparison<'a, T> {
                 variants: names,
                 sizes: Vec::new(),
                 fits: Vec::new(),
-                skipped: Some(settings.smoke_reason.to_owned()),
+                skipped: Some(if settings.mode == Mode::Instructions {
+                    "PERFKIT=instructions: comparisons are not counted; each variant runs once \
+                     (give a variant a perf test of its own to count it)"
+                        .to_owned()
+                } else {
+                    settings.smoke_reason.to_owned()
+                }),
                 note: None,
             };
         }
@@ -281,6 +288,7 @@ impl<'a, T> Comparison<'a, T> {
             let measurements: Vec<Measurement> = results
                 .iter()
                 .map(|r| Measurement {
+                    metric: perfkit_store::DEFAULT_METRIC,
                     size: Some(r.size),
                     samples: r.samples[v].clone(),
                     summary: r.summaries[v].clone(),
@@ -292,6 +300,7 @@ impl<'a, T> Comparison<'a, T> {
                 name: &name,
                 manifest_dir: &manifest_dir,
                 throughput: None,
+                metric: perfkit_store::DEFAULT_METRIC,
             };
             if let Err(e) = record_series(&settings.history, series, &measurements) {
                 panic!("{e}");

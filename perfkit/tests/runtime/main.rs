@@ -3,6 +3,7 @@
 
 mod allocations;
 mod budgets;
+mod callgrind;
 mod growth;
 mod history;
 mod lock;

@@ -23,7 +23,7 @@ fn every_option(b: &mut perfkit::Bencher) {
     b.iter(|| 1);
 }
 
-#[perf_test(max_bytes = 4096, throughput = "bytes:4KiB", regression = "2.5%")]
+#[perf_test(max_bytes = 4096, throughput = "bytes:4KiB", regression = "2.5%", max_instructions = "1.2M")]
 fn bytes_as_an_integer() {}
 
 #[perf_test(max_bytes = "1.5MB", throughput = "elements:1_000", alpha = 0.5)]

@@ -1,0 +1,70 @@
+//! `--metric`: the commands judge and show one metric's series, in its unit, with its rule.
+//! Counts from callgrind sit beside the time results of the same benchmarks, as a run with
+//! `--metric instructions` records them.
+
+use cargo_perfkit::exit;
+use perfkit_store::{Record, StoredSummary};
+
+use crate::support::{Project, project};
+
+/// A result of `metric` with three samples (three processes under callgrind) about `count`:
+/// the last one 0.01% higher, as hash seeds make it.
+fn count(name: &str, metric: &str, value: f64) -> Record {
+    let samples = vec![value, value, value * 1.0001];
+    let summary = StoredSummary::from(&perfkit::Summary::new(&samples).unwrap());
+    let mut r = Record::new(name, summary, 5, samples);
+    r.metric = metric.to_owned();
+    r
+}
+
+/// The synthetic project with instruction counts at each commit too: `parse` unchanged at
+/// 1.2M, `render` 2% more instructions at the last commit (below time's 5% threshold, above
+/// the counts' 1%), and `render`'s estimated cycles unchanged.
+fn with_counts() -> Project {
+    let p = project();
+    let counts = |render: f64| {
+        vec![
+            count("app::parse", "instructions", 1_200_000.0),
+            count("app::render", "instructions", render),
+            count("app::render", "estimated_cycles", 2_500_000.0),
+        ]
+    };
+    p.record("HEAD~2", 1, counts(2_000_000.0));
+    p.record("HEAD~1", 11, counts(2_000_000.0));
+    p.record("HEAD", 21, counts(2_040_000.0));
+    p
+}
+
+#[test]
+fn history_of_instructions_shows_counts_and_the_step() {
+    let p = with_counts();
+    let (code, out, err) = p.perfkit(&["history", "--metric", "instructions"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn check_on_instructions_gates_a_two_percent_step() {
+    let p = with_counts();
+    let (code, out, err) = p.perfkit(&["check", "--metric", "instructions"]);
+    assert_eq!((code, err.as_str()), (exit::REGRESSION, ""));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compare_json_names_the_metric_and_its_estimates() {
+    let p = with_counts();
+    let (code, out, _) = p.perfkit(&["compare", "--metric", "instructions", "--format", "json"]);
+    assert_eq!(code, exit::OK);
+    assert!(out.contains("\"metric\": \"instructions\""), "{out}");
+    assert!(out.contains("\"estimate\": 20399"), "{out}");
+    assert!(!out.contains("estimate_ns"), "{out}");
+}
+
+#[test]
+fn time_is_the_default_and_never_mixes_with_counts() {
+    let p = with_counts();
+    let with = p.perfkit(&["compare"]);
+    let without = project().perfkit(&["compare"]);
+    assert_eq!(with, without);
+}
