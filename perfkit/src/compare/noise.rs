@@ -81,15 +81,20 @@ impl fmt::Display for Noise {
 
 /// The sd of a run's log-level between processes that [`NoisePrior::default`] assumes.
 ///
-/// A PLACEHOLDER, to be re-measured on a quiet machine: on this kind of shared 2-core machine
-/// unchanged code moved between processes by a few percent (one run after another read −10%
-/// to +6% on untouched benchmarks, partly mode jumps that layout randomisation and the median
-/// now damp). 0.03 (about 3%) errs on the large side, as a prior that nobody measured for this
-/// series must: with it, one run against one run calls only changes of about +14% and more.
+/// Measured (docs/statistics.md): over 15 separate processes on a quiet 2-core machine the
+/// median's run-to-run sd was 0.69–1.02% for five ordinary workloads (10% for one whose level
+/// is bimodal by layout), but in the error-rate trials a 10,000-`String` allocation moved by
+/// up to ±14% between processes (a heap mode), and a 100k sort by up to −14%. With τ = 1.5%
+/// one run against one run caught 28 of 32 planted +10% changes but failed 2 of 26 A/A gate
+/// runs; with 3% it failed none (0 of 156 comparisons) and caught 3 of 32. A gate must not
+/// fail unchanged code, so the prior is the 3%: one run against one run then calls only
+/// changes of about +14% and more, and the floor that catches +10% comes from the
+/// benchmark's own history, replicate runs, or `ab`'s paired rounds.
 pub const PRIOR_TAU: f64 = 0.03;
 
 /// The degrees of freedom [`NoisePrior::default`] gives [`PRIOR_TAU`]: as much confidence as
-/// eleven replicate runs would carry. A placeholder with [`PRIOR_TAU`].
+/// eleven replicate runs would carry. [`PRIOR_TAU`] rests on more runs than that, but of six
+/// workloads on one machine; 10 df keep the t-quantile wide (3.17 for p < 0.01, two-sided).
 pub const PRIOR_DF: f64 = 10.0;
 
 /// The conservative prior for τ (sd of a run's log-level), with its degrees of freedom: the

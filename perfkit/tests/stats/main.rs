@@ -6,7 +6,6 @@ mod reference;
 mod samples;
 
 mod adjust;
-mod error_rates;
 mod judge;
 mod judge_props;
 mod mann_whitney;
