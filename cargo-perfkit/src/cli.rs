@@ -347,6 +347,10 @@ pub struct ReportArgs {
     /// Open the file in a browser once written.
     #[arg(long)]
     pub open: bool,
+    /// Which metric's series are drawn and judged: time (the default), or a count from
+    /// `PERFKIT=instructions` runs (instructions, estimated_cycles, l1_misses, ll_misses).
+    #[arg(long, value_name = "METRIC", default_value = perfkit_store::DEFAULT_METRIC)]
+    pub metric: String,
 }
 
 /// `gc --keep N`: a whole number, at least 1.

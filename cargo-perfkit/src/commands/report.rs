@@ -4,6 +4,8 @@
 
 use std::io::Write as _;
 
+use perfkit::compare::is_count;
+
 use super::matching;
 use crate::cli::{Global, ReportArgs};
 use crate::context::Context;
@@ -15,8 +17,13 @@ use crate::workspace::Workspace;
 /// Writes the report of every benchmark matching the pattern.
 pub fn report(ctx: &mut Context, global: &Global, args: &ReportArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    // The settings' rule (PERFKIT_ALPHA, PERFKIT_THRESHOLD, perfkit.toml), as `check` uses it.
-    let rule = ws.rule;
+    // The settings' rule (PERFKIT_ALPHA, PERFKIT_THRESHOLD, perfkit.toml) for the metric, as
+    // `check` uses it.
+    let rule = if is_count(&args.metric) {
+        ws.count_rule
+    } else {
+        ws.rule
+    };
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
@@ -33,7 +40,7 @@ pub fn report(ctx: &mut Context, global: &Global, args: &ReportArgs) -> CliResul
         &names,
         args.pattern.as_deref(),
         base,
-        &rule,
+        (&args.metric, &rule),
     )?;
     let out = match &args.out {
         Some(path) if path.is_absolute() => path.clone(),

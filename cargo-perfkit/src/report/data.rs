@@ -9,8 +9,8 @@ use perfkit::complexity::{Point as FitPoint, fit};
 use perfkit::sides::{Fdr, Judged};
 use perfkit::stats::percentile;
 use perfkit_store::{
-    Commit, DEFAULT_METRIC, GitContext, HeadRuns, HistoryPoint as StoredPoint, HistoryQuery,
-    SeriesKey, Store, Testbed,
+    Commit, GitContext, HeadRuns, HistoryPoint as StoredPoint, HistoryQuery, SeriesKey, Store,
+    Testbed,
 };
 use rayon::prelude::*;
 
@@ -100,17 +100,16 @@ pub fn collect(
     names: &[String],
     pattern: Option<&str>,
     base: Option<&str>,
-    rule: &VerdictRule,
+    (metric, rule): (&str, &VerdictRule),
 ) -> Result<ReportData, CliError> {
     let tip = crate::judging::resolve(git, None)?;
     let along = stored_first_parents(store, git, &tip.sha)?;
     // The current commit's results (the working tree's, when dirty), else the nearest commit
     // along first parents that has some: a report still shows history after a new commit.
-    // The report draws time (its plots are in ns); counts are read with `--metric` elsewhere.
-    let latest = match head(store, git, testbed, None, DEFAULT_METRIC) {
+    let latest = match head(store, git, testbed, None, metric) {
         Ok(runs) => runs,
         Err(e) => match along.first() {
-            Some(sha) => head(store, git, testbed, Some(sha), DEFAULT_METRIC)?,
+            Some(sha) => head(store, git, testbed, Some(sha), metric)?,
             None => return Err(e),
         },
     };
@@ -121,7 +120,7 @@ pub fn collect(
         latest,
         Base::Selected(base),
         true,
-        (DEFAULT_METRIC, rule, Fdr::Bh),
+        (metric, rule, Fdr::Bh),
     )?;
     let rows: Vec<Judged> = judging
         .rows
@@ -136,7 +135,11 @@ pub fn collect(
     for chunk in names.chunks(2 * rayon::current_num_threads().max(1)) {
         let read = chunk
             .iter()
-            .map(|name| store.history(&HistoryQuery::new(name, testbed).along(&along)))
+            .map(|name| {
+                let mut query = HistoryQuery::new(name, testbed).along(&along);
+                query.metric = metric;
+                store.history(&query)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let judged: Vec<Option<BenchmarkData>> = read
             .into_par_iter()
@@ -196,10 +199,10 @@ fn benchmark(
         .iter()
         .map(|c| (c.commit.sha.as_str(), p95_of(c.series(&key))))
         .collect();
-    let prior = noise_prior(DEFAULT_METRIC);
+    let prior = noise_prior(&judging.metric);
     let judged = series(
         key.clone(),
-        DEFAULT_METRIC,
+        &judging.metric,
         &commits,
         commits.len(),
         (rule, &prior),
@@ -250,7 +253,7 @@ fn base_sides(
         out.insert(s.key.clone(), pooled(s));
     }
     for (name, commit) in &judging.elsewhere {
-        if let Some(runs) = store.head_runs(commit, testbed, DEFAULT_METRIC, HeadRuns::Clean)? {
+        if let Some(runs) = store.head_runs(commit, testbed, &judging.metric, HeadRuns::Clean)? {
             for s in runs.series.iter().filter(|s| &s.key.benchmark == name) {
                 out.insert(s.key.clone(), pooled(s));
             }

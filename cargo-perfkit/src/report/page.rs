@@ -9,7 +9,7 @@ use perfkit::compare::{Judgement, Verdict};
 use super::data::ReportData;
 use super::plots::{self, PlotError};
 use crate::render::escape::html;
-use crate::render::units::{change, change_ci, ns, percent, probability};
+use crate::render::units::{change, change_ci, level, percent, probability};
 
 const STYLE: &str = "\
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#222}
@@ -67,7 +67,7 @@ pub fn document(r: &ReportData, command: &str) -> Result<String, PlotError> {
                 "<section id=\"growth-{}\">\n<h3>{}</h3>\n{}\n</section>\n",
                 i + 1,
                 html(&g.name),
-                plots::growth(g)?
+                plots::growth(g, &r.judging.metric)?
             );
         }
         out.push_str("</section>\n");
@@ -105,7 +105,7 @@ fn overview(out: &mut String, r: &ReportData) -> Result<(), PlotError> {
     }
     out.push_str("<table>\n<tr><th>benchmark</th><th>baseline</th><th>latest</th><th>change</th><th>95% CI</th><th>p</th><th>q</th><th>verdict</th></tr>\n");
     for j in &r.rows {
-        let level = |l: Option<f64>| l.map_or(String::new(), ns);
+        let level = |l: Option<f64>| l.map_or(String::new(), |v| level(&r.judging.metric, v));
         let (chg, ci, p, q) = match &j.judgement {
             Judgement::Change(c) => (
                 change(c.ratio),
@@ -161,13 +161,17 @@ fn benchmarks(out: &mut String, r: &ReportData) -> Result<(), PlotError> {
         if b.points.is_empty() {
             out.push_str("<p class=\"note\">No commit has 2 or more usable samples of this benchmark in one run, so it has no estimate to plot.</p>\n");
         } else {
-            out.push_str(&plots::history(b)?);
+            out.push_str(&plots::history(b, &r.judging.metric)?);
             out.push('\n');
         }
         if b.head_samples.is_empty() && b.base_samples.is_empty() {
             out.push_str("<p class=\"note\">Not measured at the latest commit.</p>\n");
         } else {
-            out.push_str(&plots::ecdf(&b.base_samples, &b.head_samples)?);
+            out.push_str(&plots::ecdf(
+                &b.base_samples,
+                &b.head_samples,
+                &r.judging.metric,
+            )?);
             out.push('\n');
         }
         out.push_str("</section>\n");

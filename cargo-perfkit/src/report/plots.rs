@@ -16,7 +16,7 @@ use plotters::prelude::*;
 
 use super::data::{BenchmarkData, Growth, crossovers};
 use crate::render::escape;
-use crate::render::units::{change, change_ci, ns, truncate};
+use crate::render::units::{change, change_ci, level, truncate};
 
 /// A plot that could not be drawn (a bug: drawing into a string has no IO to fail).
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +46,15 @@ const VARIANTS: [RGBColor; 6] = [
 ];
 
 /// A verdict's colour.
+/// The value axis's title: what one iteration measures.
+fn axis_title(metric: &str) -> String {
+    if metric == perfkit_store::DEFAULT_METRIC {
+        "time per iteration (log scale)".to_owned()
+    } else {
+        format!("{metric} per iteration (log scale)")
+    }
+}
+
 fn colour(v: Verdict) -> RGBColor {
     match v {
         Verdict::Regression => REGRESSION,
@@ -202,7 +211,8 @@ pub fn forest(rows: &[Judged], rule: &VerdictRule) -> Result<String, PlotError> 
 
 /// A benchmark's history along first parents: the judged level with the CI band of the
 /// median, p95, budgets as lines, significant steps as triangles.
-pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
+pub fn history(b: &BenchmarkData, metric: &str) -> Result<String, PlotError> {
+    let ns = |v: f64| level(metric, v);
     let points = &b.points;
     let n = points.len();
     let y = ln_range(
@@ -235,7 +245,7 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
                 }
             })
             .y_label_formatter(&|v| ns(v.exp()))
-            .y_desc("time per iteration (log scale)")
+            .y_desc(axis_title(metric))
             .x_desc("commit, oldest first along first parents")
             .draw()?;
         let banded: Vec<(f64, (f64, f64))> = points
@@ -324,7 +334,8 @@ pub fn history(b: &BenchmarkData) -> Result<String, PlotError> {
 }
 
 /// The empirical distribution functions of the base's and the head's samples, on a log axis.
-pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
+pub fn ecdf(base: &[f64], head: &[f64], metric: &str) -> Result<String, PlotError> {
+    let ns = |v: f64| level(metric, v);
     let sorted = |s: &[f64]| {
         let mut v: Vec<f64> = s
             .iter()
@@ -346,7 +357,7 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
             .configure_mesh()
             .light_line_style(TRANSPARENT)
             .x_label_formatter(&|v| ns(v.exp()))
-            .x_desc("time per iteration (log scale)")
+            .x_desc(axis_title(metric))
             .y_desc("fraction of samples ≤ x")
             .draw()?;
         for (samples, label, col) in [(&base, "baseline", UNCHANGED), (&head, "latest", BAND)] {
@@ -377,7 +388,8 @@ pub fn ecdf(base: &[f64], head: &[f64]) -> Result<String, PlotError> {
 
 /// Time against n on log-log axes, one line per variant (labelled with its fitted class),
 /// crossovers marked.
-pub fn growth(g: &Growth) -> Result<String, PlotError> {
+pub fn growth(g: &Growth, metric: &str) -> Result<String, PlotError> {
+    let ns = |v: f64| level(metric, v);
     let all = || g.variants.iter().flat_map(|v| &v.points);
     let x = ln_range(all().map(|p| p.0 as f64));
     let y = ln_range(all().map(|p| p.1));
@@ -392,7 +404,7 @@ pub fn growth(g: &Growth) -> Result<String, PlotError> {
             .light_line_style(TRANSPARENT)
             .x_label_formatter(&|v| format!("{:.0}", v.exp()))
             .y_label_formatter(&|v| ns(v.exp()))
-            .y_desc("time per iteration (log scale)")
+            .y_desc(axis_title(metric))
             .x_desc("n (log scale)")
             .draw()?;
         for (i, v) in g.variants.iter().enumerate() {

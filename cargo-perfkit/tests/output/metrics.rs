@@ -68,3 +68,29 @@ fn time_is_the_default_and_never_mixes_with_counts() {
     let without = project().perfkit(&["compare"]);
     assert_eq!(with, without);
 }
+
+/// The report draws and judges the metric asked for: counts in their unit, on an axis that
+/// names them, with the counts' rule (render's +2% is a regression there, not in time).
+#[test]
+fn report_of_instructions_draws_counts_with_their_rule() {
+    let p = with_counts();
+    let out = p.path().join("counts.html");
+    let out_arg = out.display().to_string();
+    let (code, stdout, stderr) =
+        p.perfkit(&["report", "--metric", "instructions", "--out", &out_arg]);
+    assert_eq!(code, exit::OK, "{stdout}{stderr}");
+    let doc = std::fs::read_to_string(&out).unwrap();
+    assert!(doc.contains("instructions per iteration"), "no counts axis");
+    assert!(doc.contains("1.200M"), "parse's count in its unit");
+    assert!(!doc.contains(" µs"), "a time in a report of counts");
+    assert!(
+        doc.contains("<tr class=\"regression\"><td>app::render</td>"),
+        "render's +2% under the counts' 1% rule"
+    );
+    let time = p.path().join("time.html");
+    let time_arg = time.display().to_string();
+    let (code, _, _) = p.perfkit(&["report", "--out", &time_arg]);
+    assert_eq!(code, exit::OK);
+    let time = std::fs::read_to_string(&time).unwrap();
+    assert!(!time.contains("1.200M") && time.contains("time per iteration"));
+}
