@@ -20,6 +20,7 @@
 pub mod alloc;
 pub mod compare;
 pub mod complexity;
+pub mod load;
 pub mod measure;
 pub mod report;
 pub mod sides;
@@ -35,6 +36,7 @@ pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, Settin
 /// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.
 pub use perfkit_grammar as grammar;
 
+pub use load::Load;
 pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;
 pub use spec::Spec;
@@ -47,5 +49,5 @@ pub use versus::{Comparison, ComparisonReport};
 pub mod __private {
     pub use crate::complexity::Complexity;
     pub use crate::runtime::{Routine, run};
-    pub use crate::spec::{Spec, Stat, Throughput, TimeBudget};
+    pub use crate::spec::{LoadSpec, Spec, Stat, Throughput, TimeBudget};
 }

@@ -6,4 +6,6 @@ mod text;
 mod units;
 
 pub use text::{ResultBlock, budget_failure};
-pub use units::{format_bytes, format_count, format_count_si, format_ns, format_throughput};
+pub use units::{
+    format_bytes, format_count, format_count_si, format_ns, format_percent, format_throughput,
+};

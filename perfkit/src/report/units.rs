@@ -152,3 +152,8 @@ mod tests {
         assert_eq!(format_count(2.5), "2.50");
     }
 }
+
+/// A fraction as a percentage with two decimals: `0.0312` is `3.12%`.
+pub fn format_percent(fraction: f64) -> String {
+    format!("{:.2}%", fraction * 100.0)
+}

@@ -3,6 +3,7 @@
 mod config;
 mod history;
 mod instructions;
+mod load;
 mod registry;
 mod settings;
 mod verdicts;
@@ -32,6 +33,8 @@ pub enum Routine {
     Bencher(fn(&mut Bencher)),
     /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
     Sized(fn(&mut Bencher, usize)),
+    /// `fn(&mut Load)`: a load test, run by [`crate::load`].
+    Load(fn(&mut crate::load::Load)),
 }
 
 /// One measured size (or the only measurement of an unsized test).
@@ -104,6 +107,9 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
 /// on a broken budget (a panic in the routine itself still propagates).
 pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+    if let Routine::Load(f) = routine {
+        return load::execute(spec, f, settings);
+    }
     if settings.mode == Mode::Smoke {
         smoke(routine, spec.sizes);
         static SAID: AtomicBool = AtomicBool::new(false);
@@ -211,6 +217,9 @@ fn measure(
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
+    if let Routine::Load(f) = routine {
+        return load::measure(spec, f, mode);
+    }
     if mode == Mode::Instructions {
         return instructions::measure(spec, routine);
     }
@@ -352,6 +361,8 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
+        // `execute` sends load tests to `load` before anything calls this.
+        Routine::Load(_) => unreachable!("a load test is not run by a Bencher"),
     }
 }
 
