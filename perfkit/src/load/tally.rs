@@ -66,7 +66,10 @@ impl Tally {
         match outcome {
             Outcome::Ok => {
                 let ns = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX).max(1);
-                self.latency.saturating_record(ns);
+                // Auto-resizing: `record` grows the range; it fails only past u64's.
+                if self.latency.record(ns).is_err() {
+                    self.latency.saturating_record(ns);
+                }
                 self.completions.push((at, true));
             }
             Outcome::Err(message) => {

@@ -6,6 +6,7 @@ mod budgets;
 mod callgrind;
 mod growth;
 mod history;
+mod load;
 mod lock;
 mod read_only;
 mod registration;
