@@ -138,10 +138,40 @@ fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
             .map(|size| LitInt::new(&format!("{size}usize"), Span::call_site()));
         field("sizes", quote!(&[#(#sizes),*]));
     }
+    if let Some(load) = &spec.load {
+        field("load", some(load_spec(load)));
+    }
     quote! {
         #private::Spec {
             #(#fields,)*
             ..#private::Spec::DEFAULT
+        }
+    }
+}
+
+/// The `::perfkit::__private::LoadSpec { ... }` literal: the options given, then its defaults.
+fn load_spec(load: &crate::model::LoadSpec) -> TokenStream {
+    let private = quote!(::perfkit::__private);
+    let some = |value: Literal| quote!(::core::option::Option::Some(#value));
+    let fields = [
+        ("concurrency", load.concurrency.map(Literal::u32_suffixed)),
+        ("rate_per_s", load.rate_per_s.map(Literal::f64_suffixed)),
+        ("requests", load.requests.map(Literal::u64_suffixed)),
+        ("duration_ns", load.duration_ns.map(Literal::u64_suffixed)),
+        ("timeout_ns", load.timeout_ns.map(Literal::u64_suffixed)),
+        ("max_error_rate", load.max_error_rate.map(Literal::f64_suffixed)),
+        ("min_throughput", load.min_throughput.map(Literal::f64_suffixed)),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        let name = Ident::new(name, Span::call_site());
+        let value = some(value?);
+        Some(quote!(#name: #value))
+    });
+    quote! {
+        #private::LoadSpec {
+            #(#fields,)*
+            ..#private::LoadSpec::DEFAULT
         }
     }
 }

@@ -34,11 +34,18 @@ pub(crate) enum Key {
     Complexity,
     Sizes,
     Name,
+    Concurrency,
+    Rate,
+    Requests,
+    Duration,
+    Timeout,
+    MaxErrorRate,
+    MinThroughput,
 }
 
 impl Key {
     /// Every option, in the order the documentation lists them.
-    const ALL: [Key; 19] = [
+    const ALL: [Key; 26] = [
         Key::Budget,
         Key::Mean,
         Key::P50,
@@ -58,6 +65,13 @@ impl Key {
         Key::Complexity,
         Key::Sizes,
         Key::Name,
+        Key::Concurrency,
+        Key::Rate,
+        Key::Requests,
+        Key::Duration,
+        Key::Timeout,
+        Key::MaxErrorRate,
+        Key::MinThroughput,
     ];
 
     /// The name as written in the attribute.
@@ -82,6 +96,13 @@ impl Key {
             Key::Complexity => "complexity",
             Key::Sizes => "sizes",
             Key::Name => "name",
+            Key::Concurrency => "concurrency",
+            Key::Rate => "rate",
+            Key::Requests => "requests",
+            Key::Duration => "duration",
+            Key::Timeout => "timeout",
+            Key::MaxErrorRate => "max_error_rate",
+            Key::MinThroughput => "min_throughput",
         }
     }
 
@@ -103,6 +124,13 @@ impl Key {
             Key::Complexity => "\"O(n)\"",
             Key::Sizes => "[1_000, 2_000, 4_000]",
             Key::Name => "\"parse_request\"",
+            Key::Concurrency => "64",
+            Key::Rate => "\"500/s\"",
+            Key::Requests => "10_000",
+            Key::Duration => "\"10s\"",
+            Key::Timeout => "\"5s\"",
+            Key::MaxErrorRate => "\"1%\"",
+            Key::MinThroughput => "\"1000/s\"",
         }
     }
 
@@ -274,7 +302,8 @@ mod tests {
             "unknown option `frobnicate`; expected one of budget, mean, p50, p90, p95, p99, max, \
              max_allocs, max_bytes, max_instructions, throughput, samples, warmup, time, \
              regression, alpha, \
-             complexity, sizes, name"
+             complexity, sizes, name, concurrency, rate, requests, duration, timeout, \
+             max_error_rate, min_throughput"
         );
     }
 

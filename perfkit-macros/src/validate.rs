@@ -6,6 +6,7 @@
 //! function's form. This file checks the two against each other: `sizes` needs an `n`, an `n`
 //! needs `sizes`.
 
+mod load;
 mod options;
 mod signature;
 
@@ -28,6 +29,7 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
         }
         (Err(error), Ok(_)) | (Ok(_), Err(error)) => return Err(error),
     };
+    load::check(args, routine, &function)?;
     let sizes = args.options.iter().find(|option| option.key == Key::Sizes);
     match (routine, sizes) {
         (Routine::Sized, None) => {
@@ -45,7 +47,7 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
                 ),
             ));
         }
-        (Routine::Plain | Routine::Bencher, Some(option)) => {
+        (Routine::Plain | Routine::Bencher | Routine::Load, Some(option)) => {
             return Err(syn::Error::new(
                 option.ident.span(),
                 format!(

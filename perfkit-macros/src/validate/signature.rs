@@ -69,12 +69,21 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
              `n: usize`",
         );
     }
+    let load = typed.first().is_some_and(|first| is_mut_ref_to(&first.ty, "Load"));
+    if let (true, Some(extra)) = (load, typed.get(1)) {
+        return reject(
+            extra,
+            "a load test takes one parameter, `load: &mut perfkit::Load`",
+        );
+    }
     if let Some(first) = typed.first()
+        && !load
         && !is_bencher_ref(&first.ty)
     {
         return reject(
             &first.ty,
-            "the first parameter of a perf test must be `&mut perfkit::Bencher`",
+            "the first parameter of a perf test must be `&mut perfkit::Bencher` (or \
+             `&mut perfkit::Load`, for a load test)",
         );
     }
     if let Some(second) = typed.get(1)
@@ -96,6 +105,7 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
         );
     }
     Ok(match typed.len() {
+        _ if load => Routine::Load,
         0 => Routine::Plain,
         1 => Routine::Bencher,
         _ => Routine::Sized,
@@ -137,9 +147,14 @@ fn ungroup_type(ty: &Type) -> &Type {
 /// `&mut Bencher`, `&mut perfkit::Bencher`, `&'_ mut ::perfkit::measure::Bencher`, ...: any path
 /// that ends in a plain `Bencher`. Whether it is perfkit's is left to the type checker.
 fn is_bencher_ref(ty: &Type) -> bool {
+    is_mut_ref_to(ty, "Bencher")
+}
+
+/// `&mut <path ending in name>`.
+fn is_mut_ref_to(ty: &Type, name: &str) -> bool {
     match ungroup_type(ty) {
         Type::Reference(reference) => {
-            reference.mutability.is_some() && is_path_to(&reference.elem, "Bencher")
+            reference.mutability.is_some() && is_path_to(&reference.elem, name)
         }
         _ => false,
     }
