@@ -323,3 +323,52 @@ mod tokio {
         assert!(printed(&out, "p99") >= 10.0 * MS as f64, "{}", out.text);
     }
 }
+
+static RECORDED: AtomicU64 = AtomicU64::new(0);
+
+fn recorded(load: &mut Load) {
+    load.run(|| planted(&RECORDED));
+}
+
+#[test]
+fn a_load_test_records_latency_throughput_and_error_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let mut settings = super::full(&dir);
+    settings.history = perfkit::History::Record(perfkit::HistoryConfig {
+        db: perfkit_store::DbLocation::Sqlite(db.clone()),
+        base: None,
+        testbed: Some("synthetic".into()),
+    });
+    let load = LoadSpec {
+        max_error_rate: Some(0.05),
+        ..closed(4, 500)
+    };
+    let spec = Spec {
+        manifest_dir: Box::leak(dir.path().display().to_string().into_boxed_str()),
+        ..spec("load::recorded", load)
+    };
+    let out = execute(&spec, Routine::Load(recorded), &settings);
+    assert_eq!(out.failure, None, "{}", out.text);
+    let store = perfkit_store::Store::open(&db).unwrap();
+    let runs = store.stored_runs().unwrap();
+    assert_eq!(runs.len(), 1);
+    let records = store.run_records(runs[0].id).unwrap();
+    let mut metrics: Vec<(&str, usize)> = records
+        .iter()
+        .map(|r| (r.metric.as_str(), r.samples.len()))
+        .collect();
+    metrics.sort();
+    // 485 successes of 500 (15 injected failures); ten windows of throughput and error rate.
+    assert_eq!(
+        metrics,
+        [("error_rate", 10), ("latency", 485), ("throughput", 10)]
+    );
+    let budgets: Vec<&str> = records
+        .iter()
+        .flat_map(|r| &r.budgets)
+        .map(|b| b.statistic.as_str())
+        .collect();
+    assert_eq!(budgets, ["error_rate"]);
+    assert!(out.text.contains("no baseline yet"), "{}", out.text);
+}
