@@ -26,6 +26,10 @@ pub struct Server {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// Connections the kernel may hold for the server before it accepts them (capped by
+/// `net.core.somaxconn`).
+const ACCEPT_QUEUE: u32 = 4096;
+
 struct App {
     version: Version,
     connections: Vec<Mutex<rusqlite::Connection>>,
@@ -50,7 +54,13 @@ impl Server {
             .enable_all()
             .thread_name("users-service")
             .build()?;
-        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+        // A deep accept queue: 1,000 clients connecting at once overflow Tokio's default of
+        // 1,024 while the workers are busy, and a dropped SYN is retried after a whole second.
+        let listener = runtime.block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+            socket.listen(ACCEPT_QUEUE)
+        })?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let router = Router::new()
