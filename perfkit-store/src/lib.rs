@@ -55,6 +55,8 @@ mod samples;
 mod sqlite;
 mod store;
 mod sync;
+#[cfg(feature = "test-cluster")]
+pub mod test_cluster;
 mod testbed;
 mod uid;
 
