@@ -213,7 +213,10 @@ impl TestCluster {
     /// directory: a cluster is cleaned up even when nothing drops it.
     fn spawn_janitor(&self) -> Child {
         let stop = if is_root() {
-            format!("su nobody -s /bin/sh -c {}", quote_str(&self.stop_command()))
+            format!(
+                "su nobody -s /bin/sh -c {}",
+                quote_str(&self.stop_command())
+            )
         } else {
             self.stop_command()
         };

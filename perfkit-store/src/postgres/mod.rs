@@ -36,7 +36,10 @@
 //!
 //! The same indexes as SQLite's (`results_by_series`, `results_by_commit`); lists of commits
 //! are bound as one array (`= ANY($1)`), so a baseline search is one statement per chunk of
-//! candidates. `gc` deletes and leaves compaction to the server's autovacuum.
+//! candidates. A run is written in a fixed number of statements whatever its size (its
+//! benchmarks, its results and its budgets each as arrays, `unnest`ed on the server), so the
+//! round trips to a distant server do not grow with the results. `gc` deletes and leaves
+//! compaction to the server's autovacuum.
 
 mod gc;
 mod migrations;

@@ -4,25 +4,23 @@
 //! at a time: `initdb` costs seconds.
 //!
 //! How the write is caught in the middle, deterministically and without a hook in perfkit:
-//! before the write, the test opens its own transaction and inserts, without committing, the
-//! benchmark name the run's 51st result needs. perfkit's `INSERT ... ON CONFLICT DO NOTHING`
-//! for that name must then wait for the test's transaction, so the run's transaction has begun,
-//! written its run row and 50 results, and is blocked. The test waits until
-//! `pg_stat_activity` shows perfkit's backend waiting on a lock with a transaction id (so it has
-//! written), and only then stops the server with `pg_ctl stop -m immediate`, which kills every
-//! backend as a crash would.
+//! every result carries a budget, and before the write the test opens its own transaction
+//! holding `LOCK TABLE budgets IN SHARE MODE`. perfkit writes a run's commit, run row,
+//! benchmarks and results first and its budgets last, so its transaction has begun, written
+//! all of those, and then waits for the test's lock. The test waits until `pg_stat_activity`
+//! shows perfkit's backend blocked on a lock in `INSERT INTO budgets` with a transaction id (so
+//! it has written), and only then stops the server with `pg_ctl stop -m immediate`, which kills
+//! every backend as a crash would.
 
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use perfkit_store::test_cluster::TestCluster;
-use perfkit_store::{DbLocation, HistoryQuery, Record, Store, StoreError};
+use perfkit_store::{BudgetOutcome, DbLocation, HistoryQuery, Record, Store, StoreError};
 
 use crate::support::{fake_commit, record, run_at, testbed};
 
-/// The results of one run; the second run's 51st is the one the test's transaction holds up.
 const RESULTS: u64 = 100;
-const HELD: &str = "run2/050";
 
 /// `None` inside: no server binaries here (the skip has been printed).
 static CLUSTER: Mutex<Option<Option<TestCluster>>> = Mutex::new(None);
@@ -40,10 +38,20 @@ fn with_cluster(test: impl FnOnce(&TestCluster)) {
     test(cluster);
 }
 
-/// The results of run `n` (1 or 2): benchmarks of its own, so the second run's are new.
+/// The results of run `n` (1 or 2), each with a budget: benchmarks of its own, so the second
+/// run's are new.
 fn records(n: u64) -> Vec<Record> {
     (0..RESULTS)
-        .map(|b| record(&format!("run{n}/{b:03}"), n * 1000 + b))
+        .map(|b| {
+            let mut r = record(&format!("run{n}/{b:03}"), n * 1000 + b);
+            r.budgets = vec![BudgetOutcome {
+                statistic: "median".into(),
+                limit: 200.0,
+                estimate: r.summary.median,
+                passed: true,
+            }];
+            r
+        })
         .collect()
 }
 
@@ -64,7 +72,8 @@ fn counts(url: &str) -> [i64; 6] {
 }
 
 /// Opens a store in a fresh database named `name`, records one run at commit 1, and starts
-/// recording a second at commit 2 on another thread, held up half-way (see the module doc).
+/// recording a second at commit 2 on another thread, held up before its budgets (see the
+/// module doc).
 /// Returns once the write is blocked mid-transaction, with the writer thread and the
 /// connection whose transaction holds it up (dropped by the server's stop).
 fn write_held_half_way(
@@ -84,9 +93,7 @@ fn write_held_half_way(
 
     let mut holder = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     holder
-        .batch_execute(&format!(
-            "BEGIN; INSERT INTO benchmarks (name) VALUES ('{HELD}')"
-        ))
+        .batch_execute("BEGIN; LOCK TABLE budgets IN SHARE MODE")
         .unwrap();
     let writer = std::thread::spawn(move || {
         let result = store
@@ -102,7 +109,7 @@ fn write_held_half_way(
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity
                  WHERE application_name = 'perfkit' AND wait_event_type = 'Lock'
-                   AND backend_xid IS NOT NULL AND query LIKE 'INSERT INTO benchmarks%'",
+                   AND backend_xid IS NOT NULL AND query LIKE 'INSERT INTO budgets%'",
                 &[],
             )
             .unwrap()
@@ -112,11 +119,11 @@ fn write_held_half_way(
         }
         assert!(
             !writer.is_finished(),
-            "the write finished without waiting for the held benchmark"
+            "the write finished without waiting for the lock on budgets"
         );
         assert!(
             Instant::now() < deadline,
-            "perfkit's write never blocked on {HELD}"
+            "perfkit's write never blocked on the lock on budgets"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -132,7 +139,11 @@ fn the_server_stopped_mid_write_stores_nothing_partial_and_a_rerun_records() {
     with_cluster(|cluster| {
         let (url, writer, _holder) = write_held_half_way(cluster, "stopped_mid_write");
         let before = counts(&url);
-        assert_eq!(before[..2], [1, RESULTS as i64], "the first run is stored");
+        assert_eq!(
+            before[..4],
+            [1, RESULTS as i64, RESULTS as i64, RESULTS as i64],
+            "the first run is stored"
+        );
 
         cluster.stop_immediately();
         let (mut store, result) = writer.join().unwrap();
@@ -160,16 +171,16 @@ fn the_server_stopped_mid_write_stores_nothing_partial_and_a_rerun_records() {
             .record_run(&run_at(Some(fake_commit(2)), false, &tb), &records(2))
             .unwrap();
         let after = counts(&url);
-        assert_eq!(after[..2], [2, 2 * RESULTS as i64], "{after:?}");
-        assert_eq!(after[3], 2 * RESULTS as i64, "both runs' benchmarks");
+        let both = 2 * RESULTS as i64;
+        assert_eq!(after[..4], [2, both, both, both], "{after:?}");
         assert_eq!(after[4], 2, "two commits");
         assert_eq!(after[5], 2 * before[5], "both runs' samples");
         let shas = [fake_commit(2).sha, fake_commit(1).sha];
         let points = store
-            .history(&HistoryQuery::new(HELD, &tb).along(&shas))
+            .history(&HistoryQuery::new("run2/050", &tb).along(&shas))
             .unwrap();
         assert_eq!(points.len(), 1);
-        assert_eq!(points[0].record, record(HELD, 2050));
+        assert_eq!(points[0].record, records(2)[50]);
     });
 }
 
