@@ -206,7 +206,7 @@ impl Backend for PostgresBackend {
         self.read("reading a run's results", |c| read::run_records(c, run))
     }
 
-    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
-        self.write("copying a run", |c| write::copy_run(c, run, records))
+    fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError> {
+        self.write("copying runs", |c| write::copy_runs(c, runs))
     }
 }

@@ -1,7 +1,7 @@
 //! Writes: each one a single transaction, safe to retry whole. Names and values go to the
 //! server only as bound parameters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use postgres::{Client, Transaction};
 
@@ -39,21 +39,28 @@ pub(crate) fn record_run(
     Ok(recorded)
 }
 
-pub(crate) fn copy_run(
+pub(crate) fn copy_runs(
     client: &mut Client,
-    run: &StoredRun,
-    records: &[Record],
-) -> Result<bool, Failure> {
+    runs: &[(StoredRun, Vec<Record>)],
+) -> Result<Vec<bool>, Failure> {
     let mut tx = client.transaction()?;
-    if !tx
-        .query("SELECT 1 FROM runs WHERE uid = $1", &[&run.uid])?
-        .is_empty()
-    {
-        return Ok(false);
+    let uids: Vec<&str> = runs.iter().map(|(run, _)| run.uid.as_str()).collect();
+    let mut present: HashSet<String> = tx
+        .query("SELECT uid FROM runs WHERE uid = ANY($1)", &[&uids])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut copied = Vec::with_capacity(runs.len());
+    for (run, records) in runs {
+        // A uid twice in one batch is copied once.
+        let new = present.insert(run.uid.clone());
+        if new {
+            insert_run(&mut tx, &run.run, &run.uid, records)?;
+        }
+        copied.push(new);
     }
-    insert_run(&mut tx, &run.run, &run.uid, records)?;
     tx.commit()?;
-    Ok(true)
+    Ok(copied)
 }
 
 /// See the SQLite backend's `record_imported`: the same rule, in one transaction.
