@@ -71,19 +71,19 @@ fn counts(url: &str) -> [i64; 6] {
     std::array::from_fn(|i| row.get(i))
 }
 
+/// A write held up mid-transaction: the database's URL, the thread writing (which gives back
+/// the store and the write's outcome), and the connection whose lock holds the write up.
+struct HeldWrite {
+    url: String,
+    writer: std::thread::JoinHandle<(Store, Result<(), StoreError>)>,
+    _holder: postgres::Client,
+}
+
 /// Opens a store in a fresh database named `name`, records one run at commit 1, and starts
 /// recording a second at commit 2 on another thread, held up before its budgets (see the
 /// module doc).
-/// Returns once the write is blocked mid-transaction, with the writer thread and the
-/// connection whose transaction holds it up (dropped by the server's stop).
-fn write_held_half_way(
-    cluster: &TestCluster,
-    name: &str,
-) -> (
-    String,
-    std::thread::JoinHandle<(Store, Result<(), StoreError>)>,
-    postgres::Client,
-) {
+/// Returns once the write is blocked mid-transaction.
+fn write_held_half_way(cluster: &TestCluster, name: &str) -> HeldWrite {
     let url = cluster.create_database(name);
     let mut store = Store::open_location(&DbLocation::Postgres(url.clone())).unwrap();
     let tb = testbed();
@@ -127,7 +127,11 @@ fn write_held_half_way(
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    (url, writer, holder)
+    HeldWrite {
+        url,
+        writer,
+        _holder: holder,
+    }
 }
 
 /// The server stopped in the middle of a run's write: nothing of the run is stored; the error
@@ -137,7 +141,11 @@ fn write_held_half_way(
 #[test]
 fn the_server_stopped_mid_write_stores_nothing_partial_and_a_rerun_records() {
     with_cluster(|cluster| {
-        let (url, writer, _holder) = write_held_half_way(cluster, "stopped_mid_write");
+        let HeldWrite {
+            url,
+            writer,
+            _holder,
+        } = write_held_half_way(cluster, "stopped_mid_write");
         let before = counts(&url);
         assert_eq!(
             before[..4],
@@ -189,7 +197,11 @@ fn the_server_stopped_mid_write_stores_nothing_partial_and_a_rerun_records() {
 #[test]
 fn a_server_restarted_mid_write_is_ridden_out_and_the_run_stored_once() {
     with_cluster(|cluster| {
-        let (url, writer, _holder) = write_held_half_way(cluster, "restarted_mid_write");
+        let HeldWrite {
+            url,
+            writer,
+            _holder,
+        } = write_held_half_way(cluster, "restarted_mid_write");
         let before = counts(&url);
         cluster.stop_immediately();
         std::thread::sleep(Duration::from_millis(500));
