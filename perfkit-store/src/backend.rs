@@ -13,6 +13,7 @@ use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
+use crate::metric::MetricInfo;
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
@@ -104,4 +105,10 @@ pub(crate) trait Backend: Send {
     /// Records runs copied from another store under their uids, with their results, all in
     /// one transaction; a run whose uid is here already is skipped (`false` at its position).
     fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError>;
+
+    /// Stores a metric's unit and direction, replacing an earlier declaration of its name.
+    fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError>;
+
+    /// Every declared metric, by name.
+    fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError>;
 }

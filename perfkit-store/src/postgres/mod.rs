@@ -42,6 +42,7 @@
 //! compaction to the server's autovacuum.
 
 mod gc;
+mod metrics;
 mod migrations;
 mod open;
 mod read;
@@ -56,6 +57,7 @@ use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
+use crate::metric::MetricInfo;
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
@@ -208,5 +210,13 @@ impl Backend for PostgresBackend {
 
     fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError> {
         self.write("copying runs", |c| write::copy_runs(c, runs))
+    }
+
+    fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError> {
+        self.write("declaring a metric", |c| metrics::declare(c, info))
+    }
+
+    fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError> {
+        self.read("listing metrics", metrics::declared)
     }
 }

@@ -12,6 +12,7 @@ mod faults;
 mod figures;
 mod files;
 mod git;
+mod metrics;
 mod open;
 mod postgres;
 mod queries;
