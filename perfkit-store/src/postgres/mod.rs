@@ -64,6 +64,7 @@ use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
 use crate::sync::StoredRun;
 use crate::testbed::Testbed;
+use crate::uid::new_run_uid;
 
 pub use migrations::PG_SCHEMA_VERSION;
 use retry::Conn;
@@ -117,7 +118,11 @@ impl Backend for PostgresBackend {
         run: &Run,
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError> {
-        self.write("recording a run", |c| write::record_run(c, run, records))
+        // One uid for every attempt: a retry after a commit whose reply was lost finds the run.
+        let uid = new_run_uid();
+        self.write("recording a run", |c| {
+            write::record_run(c, run, &uid, records)
+        })
     }
 
     fn record_imported(

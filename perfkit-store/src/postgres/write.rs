@@ -28,13 +28,33 @@ fn big(value: u64, what: &str) -> Result<i64, Failure> {
     i64::try_from(value).map_err(|_| Failure::Invalid(format!("{what} {value} is past i64::MAX")))
 }
 
+/// Records `run` under `uid`, or, when a run with that uid is stored already, returns its
+/// ids and writes nothing.
+///
+/// The caller draws `uid` once and retries this whole function on a lost connection. When the
+/// server committed but its reply was lost, the retry finds the run it wrote and does not
+/// store it a second time.
 pub(crate) fn record_run(
     client: &mut Client,
     run: &Run,
+    uid: &str,
     records: &[Record],
 ) -> Result<(RunId, Vec<ResultId>), Failure> {
     let mut tx = client.transaction()?;
-    let recorded = insert_run(&mut tx, run, &new_run_uid(), records)?;
+    let stored = tx.query_opt("SELECT id FROM runs WHERE uid = $1", &[&uid])?;
+    if let Some(row) = stored {
+        let id: i64 = row.try_get(0)?;
+        let results = tx
+            .query(
+                "SELECT id FROM results WHERE run_id = $1 ORDER BY id",
+                &[&id],
+            )?
+            .iter()
+            .map(|r| r.try_get(0).map(ResultId::from_raw))
+            .collect::<Result<_, _>>()?;
+        return Ok((RunId::from_raw(id), results));
+    }
+    let recorded = insert_run(&mut tx, run, uid, records)?;
     tx.commit()?;
     Ok(recorded)
 }
@@ -444,4 +464,90 @@ fn benchmark_ids<'n>(
             ))),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use postgres::NoTls;
+
+    use super::*;
+    use crate::model::{Source, Timestamp};
+    use crate::record::StoredSummary;
+    use crate::testbed::Machine;
+
+    /// A fresh database on the server `PERFKIT_TEST_POSTGRES` names, migrated; `None` (said)
+    /// without one, unless CI requires it.
+    fn fresh_database() -> Option<(Client, Client, String)> {
+        let Some(url) = std::env::var("PERFKIT_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            let required = ["CI", "PERFKIT_REQUIRE_TOOLS", "PERFKIT_REQUIRE_POSTGRES"]
+                .iter()
+                .any(|v| std::env::var(v).is_ok_and(|v| v == "true" || v == "1"));
+            assert!(!required, "PERFKIT_TEST_POSTGRES is required here");
+            println!("postgres: skipped (PERFKIT_TEST_POSTGRES is not set)");
+            return None;
+        };
+        let name = format!("perfkit_unit_{}", std::process::id());
+        let mut admin = Client::connect(&url, NoTls).expect("the test server");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let (base, _) = url.rsplit_once('/').expect("a URL with a database");
+        let mut client = Client::connect(&format!("{base}/{name}"), NoTls).unwrap();
+        let mut tx = client.transaction().unwrap();
+        super::super::migrations::apply(&mut tx, 0).unwrap();
+        tx.commit().unwrap();
+        Some((admin, client, name))
+    }
+
+    /// The retry after a commit whose reply was lost runs `record_run` again with the same
+    /// uid: it must find the run, not store it twice.
+    #[test]
+    fn recording_again_under_the_same_uid_stores_the_run_once() {
+        let Some((mut admin, mut client, name)) = fresh_database() else {
+            return;
+        };
+        let machine = Machine {
+            cpu: "cpu".into(),
+            cores: 2,
+            os: "linux".into(),
+            arch: "x86_64".into(),
+        };
+        let mut run = Run {
+            commit: None,
+            testbed: Testbed::new(machine, "rustc", "release", None),
+            dirty: false,
+            branch: None,
+            started_at: Timestamp::from_unix_ms(1_000),
+            perfkit_version: "0.1.0".into(),
+            source: Source::PerfTest,
+            notes: Vec::new(),
+        };
+        let records: Vec<Record> = (0..3)
+            .map(|i| Record::new(format!("b{i}"), StoredSummary::default(), 1, vec![1.0, 2.0]))
+            .collect();
+        let first = record_run(&mut client, &run, "uid-1", &records).unwrap();
+        let again = record_run(&mut client, &run, "uid-1", &records).unwrap();
+        assert_eq!(again, first);
+        run.started_at = Timestamp::from_unix_ms(2_000);
+        let other = record_run(&mut client, &run, "uid-2", &records).unwrap();
+        assert_ne!(other.0, first.0);
+        let mut count = |sql: &str| client.query_one(sql, &[]).unwrap().get::<_, i64>(0);
+        assert_eq!(
+            (
+                count("SELECT count(*) FROM runs"),
+                count("SELECT count(*) FROM results")
+            ),
+            (2, 6)
+        );
+        drop(client);
+        admin
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
+    }
 }
