@@ -22,6 +22,11 @@ pub mod compare;
 pub mod complexity;
 pub mod load;
 pub mod measure;
+/// What a metric is: its unit and which way is better (re-exported from the store, which
+/// records them).
+pub mod metric {
+    pub use perfkit_store::{Better, MetricInfo};
+}
 pub mod report;
 pub mod sides;
 pub mod spec;
