@@ -28,8 +28,22 @@ pub const FIRST_NAMES: [&str; 24] = [
 ];
 
 const LAST_NAMES: [&str; 16] = [
-    "abbott", "baker", "castillo", "dubois", "eriksen", "fontaine", "garcia", "horvat", "ivanova",
-    "jensen", "kowalski", "lindqvist", "moreau", "nakamura", "okafor", "petrov",
+    "abbott",
+    "baker",
+    "castillo",
+    "dubois",
+    "eriksen",
+    "fontaine",
+    "garcia",
+    "horvat",
+    "ivanova",
+    "jensen",
+    "kowalski",
+    "lindqvist",
+    "moreau",
+    "nakamura",
+    "okafor",
+    "petrov",
 ];
 
 const CITIES: [&str; 8] = [
@@ -92,7 +106,10 @@ impl Directory {
     pub fn new(users: usize) -> rusqlite::Result<Directory> {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let uri = format!("file:users-{}-{n}?mode=memory&cache=shared", std::process::id());
+        let uri = format!(
+            "file:users-{}-{n}?mode=memory&cache=shared",
+            std::process::id()
+        );
         let keeper = Connection::open_with_flags(&uri, flags())?;
         keeper.execute_batch(
             "CREATE TABLE users (
@@ -104,9 +121,8 @@ impl Directory {
         let mut rng = Rng::new(0x5EED_0005);
         let tx = keeper.unchecked_transaction()?;
         {
-            let mut user = tx.prepare(
-                "INSERT INTO users (id, name, city, last_seen) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            let mut user = tx
+                .prepare("INSERT INTO users (id, name, city, last_seen) VALUES (?1, ?2, ?3, ?4)")?;
             for id in 1..=users as i64 {
                 let name = format!("{} {}", rng.pick(&FIRST_NAMES), rng.pick(&LAST_NAMES));
                 let last_seen = rng.below(1_000_000) as i64;

@@ -89,7 +89,16 @@ mod tests {
 
     #[test]
     fn bad_rates() {
-        for malformed in ["500", "500/", "/s", "500/sec", "fast/s", "500 per s", "", "5e2/s"] {
+        for malformed in [
+            "500",
+            "500/",
+            "/s",
+            "500/sec",
+            "fast/s",
+            "500 per s",
+            "",
+            "5e2/s",
+        ] {
             assert!(
                 matches!(rate(malformed), Err(ValueError::MalformedRate { .. })),
                 "{malformed}"
@@ -127,6 +136,9 @@ mod tests {
             percentage("100.5%"),
             Err(ValueError::PercentageAbove100 { .. })
         ));
-        assert!(matches!(percentage("-1%"), Err(ValueError::Negative { .. })));
+        assert!(matches!(
+            percentage("-1%"),
+            Err(ValueError::Negative { .. })
+        ));
     }
 }

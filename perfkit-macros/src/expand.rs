@@ -159,8 +159,14 @@ fn load_spec(load: &crate::model::LoadSpec) -> TokenStream {
         ("requests", load.requests.map(Literal::u64_suffixed)),
         ("duration_ns", load.duration_ns.map(Literal::u64_suffixed)),
         ("timeout_ns", load.timeout_ns.map(Literal::u64_suffixed)),
-        ("max_error_rate", load.max_error_rate.map(Literal::f64_suffixed)),
-        ("min_throughput", load.min_throughput.map(Literal::f64_suffixed)),
+        (
+            "max_error_rate",
+            load.max_error_rate.map(Literal::f64_suffixed),
+        ),
+        (
+            "min_throughput",
+            load.min_throughput.map(Literal::f64_suffixed),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, value)| {

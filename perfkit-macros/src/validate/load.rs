@@ -23,7 +23,10 @@ pub(super) fn option(load: &mut LoadSpec, option: &RawOption) -> syn::Result<()>
                 ));
             }
             load.concurrency = Some(u32::try_from(workers).map_err(|_| {
-                syn::Error::new(lit.span(), format!("`concurrency` must be at most {}", u32::MAX))
+                syn::Error::new(
+                    lit.span(),
+                    format!("`concurrency` must be at most {}", u32::MAX),
+                )
             })?);
         }
         Key::Rate => load.rate_per_s = Some(rate(option, "`rate`")?),
@@ -195,7 +198,10 @@ mod tests {
             error(quote!(rate = 500)),
             "`rate` takes a rate, like `rate = \"500/s\"`"
         );
-        assert_eq!(error(quote!(concurrency = 1, requests = 0)), "`requests` must be at least 1");
+        assert_eq!(
+            error(quote!(concurrency = 1, requests = 0)),
+            "`requests` must be at least 1"
+        );
         assert_eq!(
             error(quote!(concurrency = 1, max_error_rate = "1")),
             "malformed percentage `\"1\"`: write it with its sign, like \"1%\" or \"0.5%\""
@@ -209,7 +215,9 @@ mod tests {
     #[test]
     fn the_load_form_needs_a_way_to_send() {
         assert!(error(quote!(requests = 10)).starts_with("a load test needs `concurrency = N`"));
-        assert!(error(quote!(concurrency = 2, samples = 10)).starts_with("`samples` does not apply"));
+        assert!(
+            error(quote!(concurrency = 2, samples = 10)).starts_with("`samples` does not apply")
+        );
     }
 
     #[test]

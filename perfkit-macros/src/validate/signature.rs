@@ -69,7 +69,9 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
              `n: usize`",
         );
     }
-    let load = typed.first().is_some_and(|first| is_mut_ref_to(&first.ty, "Load"));
+    let load = typed
+        .first()
+        .is_some_and(|first| is_mut_ref_to(&first.ty, "Load"));
     if let (true, Some(extra)) = (load, typed.get(1)) {
         return reject(
             extra,

@@ -96,7 +96,10 @@ pub(crate) fn timed_out(timeout: Duration) -> String {
 
 /// Runs one phase of `plan` with `request` cloned into each worker; the merged tally and the
 /// phase's length, or the first worker's panic.
-pub(crate) fn run_phase<F, T, E>(plan: LoadPlan, request: &F) -> Result<(Tally, Duration), WorkerPanic>
+pub(crate) fn run_phase<F, T, E>(
+    plan: LoadPlan,
+    request: &F,
+) -> Result<(Tally, Duration), WorkerPanic>
 where
     F: FnMut() -> Result<T, E> + Clone + Send,
     E: std::fmt::Display,

@@ -91,7 +91,9 @@ impl LoadPlan {
             duration,
             warmup,
             warmup_requests: spec.requests.map(|n| n / 10),
-            timeout: spec.timeout_ns.map_or(DEFAULT_TIMEOUT, Duration::from_nanos),
+            timeout: spec
+                .timeout_ns
+                .map_or(DEFAULT_TIMEOUT, Duration::from_nanos),
         }
     }
 
@@ -159,7 +161,10 @@ mod tests {
         );
         assert_eq!(closed.arrival, Arrival::Closed);
         assert_eq!(closed.duration, Some(DEFAULT_DURATION));
-        assert_eq!((closed.warmup, closed.timeout), (DEFAULT_WARMUP, DEFAULT_TIMEOUT));
+        assert_eq!(
+            (closed.warmup, closed.timeout),
+            (DEFAULT_WARMUP, DEFAULT_TIMEOUT)
+        );
         let open = LoadPlan::new(
             &LoadSpec {
                 rate_per_s: Some(500.0),

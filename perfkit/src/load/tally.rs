@@ -346,9 +346,16 @@ mod tests {
         let throughput = r.throughput_windows();
         assert_eq!(throughput.len(), WINDOWS);
         // 10 requests per 100 ms window, one of which fails in every other window.
-        assert!(throughput.iter().all(|&t| t == 90.0 || t == 100.0), "{throughput:?}");
+        assert!(
+            throughput.iter().all(|&t| t == 90.0 || t == 100.0),
+            "{throughput:?}"
+        );
         let errors = r.error_rate_windows();
-        assert_eq!(errors.iter().filter(|&&e| e == 0.1).count(), 5, "{errors:?}");
+        assert_eq!(
+            errors.iter().filter(|&&e| e == 0.1).count(),
+            5,
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -57,7 +57,9 @@ pub(super) fn execute(spec: &Spec, f: fn(&mut Load), settings: &Settings) -> Out
             return outcome;
         }
     };
-    outcome.text.push_str(&block(name, &plan, &report, &measurements));
+    outcome
+        .text
+        .push_str(&block(name, &plan, &report, &measurements));
     let mut failures = Vec::new();
     if report.successes() == 0 {
         failures.push(all_failed(name, &report));
@@ -71,8 +73,13 @@ pub(super) fn execute(spec: &Spec, f: fn(&mut Load), settings: &Settings) -> Out
         failures.push(budget_failure(name, None, &failed));
     }
     outcome.measurements = measurements;
-    if let Err(e) = verdicts::judge(spec, Routine::Load(f), settings, Plan::DEFAULT, &mut outcome)
-    {
+    if let Err(e) = verdicts::judge(
+        spec,
+        Routine::Load(f),
+        settings,
+        Plan::DEFAULT,
+        &mut outcome,
+    ) {
         failures.push(e);
     }
     drop(lock);
@@ -83,8 +90,16 @@ pub(super) fn execute(spec: &Spec, f: fn(&mut Load), settings: &Settings) -> Out
 }
 
 /// Measures the load test again (a gated regression's confirmation).
-pub(super) fn measure(spec: &Spec, f: fn(&mut Load), mode: Mode) -> Result<Vec<Measurement>, String> {
-    let plan = LoadPlan::new(&spec.load.unwrap_or(LoadSpec::DEFAULT), spec.warmup_ns, mode);
+pub(super) fn measure(
+    spec: &Spec,
+    f: fn(&mut Load),
+    mode: Mode,
+) -> Result<Vec<Measurement>, String> {
+    let plan = LoadPlan::new(
+        &spec.load.unwrap_or(LoadSpec::DEFAULT),
+        spec.warmup_ns,
+        mode,
+    );
     measure_plan(spec, f, plan).map(|(measurements, _)| measurements)
 }
 
@@ -157,12 +172,22 @@ pub(super) fn measurements(spec: &Spec, report: &LoadReport) -> Vec<Measurement>
     ];
     for (metric, windows, check) in metrics {
         if let Ok(summary) = Summary::new(&windows) {
-            out.push(measurement(metric, windows, summary, check.into_iter().collect()));
+            out.push(measurement(
+                metric,
+                windows,
+                summary,
+                check.into_iter().collect(),
+            ));
         } else if let Some(check) = check {
             // No window to summarise (nothing completed): the budget is still checked, on the
             // whole run's figure, under the metric it names.
             let summary = Summary::new(&[check.estimate]).expect("a finite figure");
-            out.push(measurement(metric, vec![check.estimate], summary, vec![check]));
+            out.push(measurement(
+                metric,
+                vec![check.estimate],
+                summary,
+                vec![check],
+            ));
         }
     }
     out
@@ -296,4 +321,59 @@ pub(super) fn block(
         );
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use perfkit_store::{MetricInfo, SeriesKey, SeriesRuns};
+
+    use super::*;
+    use crate::compare::{Verdict, default_rule, noise_prior};
+    use crate::load::{Outcome as Request, Tally};
+    use crate::sides::{Fdr, judge_runs};
+
+    /// A phase of one second with `per_window` successes in each tenth, with ±2% jitter.
+    fn windows(per_window: u64, seed: u64) -> Vec<f64> {
+        let mut tally = Tally::new();
+        for w in 0..10u64 {
+            let jitter = (w * 7 + seed) % 5;
+            let n = per_window * (98 + jitter) / 100;
+            for i in 0..n {
+                let at = Duration::from_millis(w * 100) + Duration::from_micros(i * 90_000 / n);
+                tally.record(at, Duration::from_millis(1), Request::Ok);
+            }
+        }
+        tally
+            .into_report(Duration::from_secs(1))
+            .throughput_windows()
+    }
+
+    fn verdict(base: u64, head: u64) -> Verdict {
+        let key = SeriesKey::new("load", None);
+        let run = |n: u64, seed: u64| SeriesRuns {
+            key: key.clone(),
+            runs: vec![windows(n, seed)],
+        };
+        let info = MetricInfo::builtin(THROUGHPUT).expect("a built-in metric");
+        let judged = judge_runs(
+            &[run(head, 1)],
+            Some(&[run(base, 2)]),
+            &[],
+            false,
+            &default_rule(&info),
+            &noise_prior(THROUGHPUT),
+            Fdr::Bh,
+        );
+        judged[0].judgement.verdict()
+    }
+
+    /// Throughput is higher-is-better: the one judge calls a fall a regression.
+    #[test]
+    fn throughput_windows_are_judged_with_the_run_level_verdict() {
+        assert_eq!(verdict(1_000, 500), Verdict::Regression);
+        assert_eq!(verdict(1_000, 2_000), Verdict::Improvement);
+        assert_eq!(verdict(1_000, 1_000), Verdict::Unchanged);
+    }
 }

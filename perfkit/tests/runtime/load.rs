@@ -56,7 +56,11 @@ fn metric<'a>(out: &'a Outcome, name: &str) -> &'a perfkit::Measurement {
 
 /// The latency quantile `label` as the block prints it, in ns.
 fn printed(out: &Outcome, label: &str) -> f64 {
-    let line = out.text.lines().find(|l| l.trim_start().starts_with("latency")).unwrap();
+    let line = out
+        .text
+        .lines()
+        .find(|l| l.trim_start().starts_with("latency"))
+        .unwrap();
     let after = line.split(&format!(" {label} ")).nth(1).unwrap();
     let mut words = after.split_whitespace();
     let value: f64 = words.next().unwrap().parse().unwrap();
@@ -87,10 +91,19 @@ fn percentiles_and_error_rate_match_the_planted_distribution() {
     );
     assert_eq!(out.failure, None, "{}", out.text);
     // Exactly 60 of 2,000 fail: the counter decides, not the machine.
-    assert!(out.text.contains("2000 in ") && out.text.contains("1940 ok, 60 failed (3.00%)"), "{}", out.text);
+    assert!(
+        out.text.contains("2000 in ") && out.text.contains("1940 ok, 60 failed (3.00%)"),
+        "{}",
+        out.text
+    );
     let errors = metric(&out, "error_rate");
-    let mean_rate = errors.samples.times_ns.iter().sum::<f64>() / errors.samples.times_ns.len() as f64;
-    assert!((mean_rate - 0.03).abs() < 0.01, "{:?}", errors.samples.times_ns);
+    let mean_rate =
+        errors.samples.times_ns.iter().sum::<f64>() / errors.samples.times_ns.len() as f64;
+    assert!(
+        (mean_rate - 0.03).abs() < 0.01,
+        "{:?}",
+        errors.samples.times_ns
+    );
     // Tolerances: a sleep overshoots by scheduling delay (tens of µs quiet, a few ms loaded),
     // so the 1 ms mode reads between 1 and 5 ms and the 10 ms tail between 10 and 60 ms.
     let (p50, p90, p95, p99) = (
@@ -99,15 +112,35 @@ fn percentiles_and_error_rate_match_the_planted_distribution() {
         printed(&out, "p95"),
         printed(&out, "p99"),
     );
-    assert!((1.0 * MS as f64..5.0 * MS as f64).contains(&p50), "p50 {p50}\n{}", out.text);
+    assert!(
+        (1.0 * MS as f64..5.0 * MS as f64).contains(&p50),
+        "p50 {p50}\n{}",
+        out.text
+    );
     assert!(p90 < 10.0 * MS as f64, "p90 {p90}\n{}", out.text);
-    assert!((10.0 * MS as f64..60.0 * MS as f64).contains(&p95), "p95 {p95}\n{}", out.text);
-    assert!((10.0 * MS as f64..60.0 * MS as f64).contains(&p99), "p99 {p99}\n{}", out.text);
+    assert!(
+        (10.0 * MS as f64..60.0 * MS as f64).contains(&p95),
+        "p95 {p95}\n{}",
+        out.text
+    );
+    assert!(
+        (10.0 * MS as f64..60.0 * MS as f64).contains(&p99),
+        "p99 {p99}\n{}",
+        out.text
+    );
     let latency = metric(&out, "latency");
     assert_eq!(latency.samples.times_ns.len(), 1_940);
     assert_eq!(metric(&out, "throughput").samples.times_ns.len(), 10);
-    assert!(out.text.contains("error     \"injected failure\" x60"), "{}", out.text);
-    assert!(out.text.contains("coordinated omission is not corrected"), "{}", out.text);
+    assert!(
+        out.text.contains("error     \"injected failure\" x60"),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.text.contains("coordinated omission is not corrected"),
+        "{}",
+        out.text
+    );
 }
 
 static BROKEN: AtomicU64 = AtomicU64::new(0);
@@ -137,14 +170,29 @@ fn broken_load_budgets_fail_with_statistic_limit_and_excess() {
     let out = execute(&spec, Routine::Load(broken), &super::full(&dir));
     let failure = out.failure.expect("three budgets are broken");
     let lines: Vec<&str> = failure.lines().collect();
-    assert_eq!(lines[0], "perf test `load::broken` broke 3 budgets:", "{failure}");
-    assert!(lines[1].starts_with("  p50 = ") && lines[1].contains(" exceeds its budget of 500.0 µs (+"), "{failure}");
-    assert!(lines.contains(&"  error_rate = 3.00% exceeds its budget of 1.00% (+200.0% over)"), "{failure}");
-    assert!(
-        lines.iter().any(|l| l.starts_with("  throughput = ") && l.contains("is below its minimum of 1.000G/s (-")),
+    assert_eq!(
+        lines[0], "perf test `load::broken` broke 3 budgets:",
         "{failure}"
     );
-    assert!(out.text.contains("budget    error_rate 3.00% <= 1.00%  FAIL"), "{}", out.text);
+    assert!(
+        lines[1].starts_with("  p50 = ") && lines[1].contains(" exceeds its budget of 500.0 µs (+"),
+        "{failure}"
+    );
+    assert!(
+        lines.contains(&"  error_rate = 3.00% exceeds its budget of 1.00% (+200.0% over)"),
+        "{failure}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("  throughput = ")
+            && l.contains("is below its minimum of 1.000G/s (-")),
+        "{failure}"
+    );
+    assert!(
+        out.text
+            .contains("budget    error_rate 3.00% <= 1.00%  FAIL"),
+        "{}",
+        out.text
+    );
 }
 
 /// The 20th request stalls for 200 ms; the rest take 0.5 ms.
@@ -180,7 +228,11 @@ fn an_open_loop_counts_a_stall_against_the_requests_it_held_back() {
         requests: Some(300),
         ..LoadSpec::DEFAULT
     };
-    let out = execute(&spec("load::open", load), Routine::Load(open_stall), &super::full(&dir));
+    let out = execute(
+        &spec("load::open", load),
+        Routine::Load(open_stall),
+        &super::full(&dir),
+    );
     assert_eq!(out.failure, None, "{}", out.text);
     assert!(printed(&out, "p99") >= 150.0 * MS as f64, "{}", out.text);
     assert!(printed(&out, "p90") >= 20.0 * MS as f64, "{}", out.text);
@@ -195,7 +247,11 @@ fn an_open_loop_counts_a_stall_against_the_requests_it_held_back() {
     assert_eq!(out.failure, None, "{}", out.text);
     assert!(printed(&out, "p99") < 100.0 * MS as f64, "{}", out.text);
     assert!(printed(&out, "max") >= 200.0 * MS as f64, "{}", out.text);
-    assert!(out.text.contains("coordinated omission is not corrected"), "{}", out.text);
+    assert!(
+        out.text.contains("coordinated omission is not corrected"),
+        "{}",
+        out.text
+    );
 }
 
 static PANICS: AtomicU64 = AtomicU64::new(0);
@@ -219,12 +275,26 @@ fn a_panicking_request_fails_the_test_and_stops_the_other_workers() {
         ..LoadSpec::DEFAULT
     };
     let started = Instant::now();
-    let out = execute(&spec("load::panics", load), Routine::Load(panics), &super::full(&dir));
+    let out = execute(
+        &spec("load::panics", load),
+        Routine::Load(panics),
+        &super::full(&dir),
+    );
     // A minute of load was asked for; the panic ends it at once.
-    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
     let failure = out.failure.expect("the panic fails the test");
-    assert!(failure.starts_with("load test `load::panics`: a request panicked in worker "), "{failure}");
-    assert!(failure.ends_with("of 4: boom in request 50; the other workers were stopped"), "{failure}");
+    assert!(
+        failure.starts_with("load test `load::panics`: a request panicked in worker "),
+        "{failure}"
+    );
+    assert!(
+        failure.ends_with("of 4: boom in request 50; the other workers were stopped"),
+        "{failure}"
+    );
     assert!(out.measurements.is_empty());
 }
 
@@ -248,14 +318,21 @@ fn a_server_that_is_down_gives_an_error_rate_of_100_percent_and_a_clear_message(
         timeout_ns: Some(500 * MS),
         ..closed(4, 200)
     };
-    let out = execute(&spec("load::down", load), Routine::Load(server_down), &super::full(&dir));
+    let out = execute(
+        &spec("load::down", load),
+        Routine::Load(server_down),
+        &super::full(&dir),
+    );
     let failure = out.failure.expect("every request fails");
     assert!(
         failure.starts_with("load test `load::down`: every request failed (200 of 200, error rate 100%); the first error: \"Connection refused"),
         "{failure}"
     );
     assert!(failure.contains("Is the service up"), "{failure}");
-    assert!(failure.contains("error_rate = 100.00% exceeds its budget of 1.00%"), "{failure}");
+    assert!(
+        failure.contains("error_rate = 100.00% exceeds its budget of 1.00%"),
+        "{failure}"
+    );
     assert!(out.measurements.iter().all(|m| m.metric != "latency"));
 }
 
@@ -264,8 +341,16 @@ fn never_runs(_: &mut Load) {}
 #[test]
 fn a_load_test_that_never_calls_run_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let out = execute(&spec("load::never", closed(1, 1)), Routine::Load(never_runs), &super::full(&dir));
-    assert!(out.failure.unwrap().contains("never called `load.run(...)`"));
+    let out = execute(
+        &spec("load::never", closed(1, 1)),
+        Routine::Load(never_runs),
+        &super::full(&dir),
+    );
+    assert!(
+        out.failure
+            .unwrap()
+            .contains("never called `load.run(...)`")
+    );
 }
 
 #[cfg(feature = "tokio")]
@@ -284,11 +369,25 @@ mod tokio {
             ..closed(8, 16)
         };
         let started = Instant::now();
-        let out = execute(&spec("load::hangs", load), Routine::Load(hangs), &super::super::full(&dir));
-        assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        let out = execute(
+            &spec("load::hangs", load),
+            Routine::Load(hangs),
+            &super::super::full(&dir),
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
         let failure = out.failure.expect("every request times out");
-        assert!(failure.contains("every request failed (16 of 16"), "{failure}");
-        assert!(failure.contains("the first error: \"timed out after 100ms\""), "{failure}");
+        assert!(
+            failure.contains("every request failed (16 of 16"),
+            "{failure}"
+        );
+        assert!(
+            failure.contains("the first error: \"timed out after 100ms\""),
+            "{failure}"
+        );
     }
 
     static ASYNC: AtomicU64 = AtomicU64::new(0);
@@ -318,7 +417,11 @@ mod tokio {
             &super::super::full(&dir),
         );
         assert_eq!(out.failure, None, "{}", out.text);
-        assert!(out.text.contains("1940 ok, 60 failed (3.00%)"), "{}", out.text);
+        assert!(
+            out.text.contains("1940 ok, 60 failed (3.00%)"),
+            "{}",
+            out.text
+        );
         assert!(printed(&out, "p50") < 5.0 * MS as f64, "{}", out.text);
         assert!(printed(&out, "p99") >= 10.0 * MS as f64, "{}", out.text);
     }
