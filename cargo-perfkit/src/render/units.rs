@@ -5,13 +5,16 @@ use perfkit_store::Timestamp;
 
 pub use perfkit::report::format_ns as ns;
 
-/// A value of `metric` in its unit: `1.250 ms` for time (ns), `1.204M` for counts and any
-/// other metric (a count per iteration, with the suffixes `max_instructions` takes).
+/// A value of `metric` in its unit: `1.250 ms` for time and latency (ns), `1.8K/s` for
+/// throughput, `3.00%` for an error rate, `1.204M` for counts and any other metric (a count
+/// per iteration, with the suffixes `max_instructions` takes).
 pub fn level(metric: &str, value: f64) -> String {
-    if metric == perfkit_store::DEFAULT_METRIC {
-        ns(value)
-    } else {
-        perfkit::report::format_count_si(value)
+    let unit = perfkit_store::MetricInfo::builtin(metric).map(|info| info.unit);
+    match unit.as_deref() {
+        Some("ns") => ns(value),
+        Some("/s") => format!("{}/s", perfkit::report::format_count_si(value)),
+        Some("fraction") => perfkit::report::format_percent(value),
+        _ => perfkit::report::format_count_si(value),
     }
 }
 
