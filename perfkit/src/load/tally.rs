@@ -254,7 +254,7 @@ impl LoadReport {
     /// errors had other messages.
     pub fn distinct_errors(&self) -> (Vec<(String, u64)>, u64) {
         let mut errors = self.tally.errors.clone();
-        errors.sort_by(|a, b| b.1.cmp(&a.1));
+        errors.sort_by_key(|e| std::cmp::Reverse(e.1));
         (errors, self.tally.other_errors)
     }
 

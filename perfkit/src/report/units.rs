@@ -101,6 +101,11 @@ fn trim(v: f64) -> String {
     }
 }
 
+/// A fraction as a percentage with two decimals: `0.0312` is `3.12%`.
+pub fn format_percent(fraction: f64) -> String {
+    format!("{:.2}%", fraction * 100.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,9 +156,4 @@ mod tests {
         assert_eq!(format_count(3.0), "3");
         assert_eq!(format_count(2.5), "2.50");
     }
-}
-
-/// A fraction as a percentage with two decimals: `0.0312` is `3.12%`.
-pub fn format_percent(fraction: f64) -> String {
-    format!("{:.2}%", fraction * 100.0)
 }

@@ -358,7 +358,7 @@ mod tokio {
     use super::*;
 
     fn hangs(load: &mut Load) {
-        load.run_async(|| std::future::pending::<Result<(), String>>());
+        load.run_async(std::future::pending::<Result<(), String>>);
     }
 
     #[test]
