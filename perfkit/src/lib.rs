@@ -35,6 +35,7 @@ pub mod versus;
 
 mod runtime;
 
+pub use runtime::file_budgets::{self, FileBudget};
 pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute};
 
 /// The small languages of perfkit's settings (durations, sizes, thresholds, modes), shared by

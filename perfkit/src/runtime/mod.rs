@@ -1,6 +1,7 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
 mod config;
+pub mod file_budgets;
 mod history;
 mod instructions;
 mod load;
@@ -107,6 +108,7 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
 /// on a broken budget (a panic in the routine itself still propagates).
 pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+    let spec = &file_budgets::apply(spec, &settings.budgets);
     if let Routine::Load(f) = routine {
         return load::execute(spec, f, settings);
     }

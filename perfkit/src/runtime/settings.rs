@@ -33,6 +33,8 @@ pub struct Settings {
     pub count_rule: VerdictRule,
     /// Fail every perf test on a confirmed regression, not only those with `regression = ..`.
     pub gate: bool,
+    /// `[[budget]]` entries of `perfkit.toml`, added to a test's own budgets.
+    pub budgets: Vec<super::file_budgets::FileBudget>,
 }
 
 /// What a perf test does with history.
@@ -73,6 +75,7 @@ impl Settings {
             rule: VerdictRule::default(),
             count_rule: default_rule(&counts()),
             gate: false,
+            budgets: Vec::new(),
         }
     }
 
@@ -142,6 +145,7 @@ impl Settings {
             rule,
             count_rule,
             gate,
+            budgets: config.budgets.clone(),
         })
     }
 }

@@ -475,3 +475,66 @@ fn a_load_test_records_latency_throughput_and_error_rate() {
     assert_eq!(budgets, ["error_rate"]);
     assert!(out.text.contains("no baseline yet"), "{}", out.text);
 }
+
+/// Reports exactly 10 µs per iteration.
+fn ten_micros(b: &mut perfkit::Bencher) {
+    b.iter_custom(|iters| Duration::from_nanos(10_000 * iters));
+}
+
+static FROM_FILE: AtomicU64 = AtomicU64::new(0);
+
+fn from_file(load: &mut Load) {
+    load.run(|| planted(&FROM_FILE));
+}
+
+#[test]
+fn budgets_from_perfkit_toml_apply_and_the_attribute_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = super::full(&dir);
+    settings.budgets = vec![perfkit::FileBudget {
+        benchmark: "file::*".into(),
+        time: vec![
+            TimeBudget {
+                stat: Stat::Mean,
+                limit_ns: 8_000,
+            },
+            TimeBudget {
+                stat: Stat::Median,
+                limit_ns: 5_000,
+            },
+        ],
+        max_error_rate: Some(0.01),
+        min_throughput: None,
+    }];
+    // The file's mean budget applies; its median budget gives way to the attribute's.
+    static OWN: [TimeBudget; 1] = [TimeBudget {
+        stat: Stat::Median,
+        limit_ns: 20_000,
+    }];
+    let timed = Spec {
+        path: "file::timed",
+        budgets: &OWN,
+        ..Spec::DEFAULT
+    };
+    let out = execute(&timed, Routine::Bencher(ten_micros), &settings);
+    assert_eq!(
+        out.failure.as_deref(),
+        Some(
+            "perf test `file::timed` broke 1 budget:\n  mean = 10.00 µs exceeds its budget of \
+             8.000 µs (+25.0% over)"
+        ),
+        "{}",
+        out.text
+    );
+    // A load test takes the file's error-rate budget.
+    let out = execute(
+        &spec("file::load", closed(2, 200)),
+        Routine::Load(from_file),
+        &settings,
+    );
+    let failure = out.failure.expect("3% errors break the file's 1%");
+    assert!(
+        failure.contains("error_rate = 3.00% exceeds its budget of 1.00%"),
+        "{failure}"
+    );
+}
