@@ -216,7 +216,17 @@ pub fn describe_head(
     git: &GitContext,
     testbed: &Testbed,
 ) -> Result<(CommitRuns, BTreeMap<SeriesKey, Described>), CliError> {
-    let (commit, points) = head_points(store, git, testbed, None, DEFAULT_METRIC)?;
+    describe_head_metric(store, git, testbed, DEFAULT_METRIC)
+}
+
+/// [`describe_head`] for the results of `metric`.
+pub fn describe_head_metric(
+    store: &Store,
+    git: &GitContext,
+    testbed: &Testbed,
+    metric: &str,
+) -> Result<(CommitRuns, BTreeMap<SeriesKey, Described>), CliError> {
+    let (commit, points) = head_points(store, git, testbed, None, metric)?;
     let runs = CommitRuns::from_points(commit, &points).expect("head_points returns some");
     let mut described: BTreeMap<SeriesKey, Described> = BTreeMap::new();
     let mut points = points;
