@@ -25,7 +25,7 @@ use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::{AttrStyle, ItemFn, LitInt, LitStr, Visibility};
 
-use crate::model::{PerfTest, Spec, Throughput};
+use crate::model::{PerfTest, Routine, Spec, Throughput};
 
 /// The test function for a valid perf test.
 pub(crate) fn test(test: &PerfTest) -> TokenStream {
@@ -47,6 +47,11 @@ pub(crate) fn test(test: &PerfTest) -> TokenStream {
 
     let spec = spec(&test.spec, ident);
     let routine = Ident::new(test.routine.variant(), Span::call_site());
+    // An `async fn` is handed over as a plain `fn` that boxes its future.
+    let function = match test.routine {
+        Routine::Async => quote!(|| ::perfkit::__private::boxed(#ident())),
+        _ => quote!(#ident),
+    };
     quote! {
         #(#outer_attrs)*
         #[test]
@@ -54,7 +59,7 @@ pub(crate) fn test(test: &PerfTest) -> TokenStream {
             #inner
             ::perfkit::__private::run(
                 &#spec,
-                ::perfkit::__private::Routine::#routine(#ident),
+                ::perfkit::__private::Routine::#routine(#function),
             );
         }
     }

@@ -116,6 +116,8 @@ pub(crate) enum Routine {
     Sized,
     /// `fn(&mut Load)`: a load test.
     Load,
+    /// `async fn()`: the whole future is timed.
+    Async,
 }
 
 impl Routine {
@@ -126,6 +128,7 @@ impl Routine {
             Routine::Bencher => "Bencher",
             Routine::Sized => "Sized",
             Routine::Load => "Load",
+            Routine::Async => "Async",
         }
     }
 }

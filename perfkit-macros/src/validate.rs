@@ -47,7 +47,7 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
                 ),
             ));
         }
-        (Routine::Plain | Routine::Bencher | Routine::Load, Some(option)) => {
+        (Routine::Plain | Routine::Bencher | Routine::Load | Routine::Async, Some(option)) => {
             return Err(syn::Error::new(
                 option.ident.span(),
                 format!(
@@ -120,13 +120,13 @@ mod tests {
         let error = perf_test(
             &args(quote!(budget = "0s")),
             parse_quote!(
-                async fn f() {}
+                const fn f() {}
             ),
         )
         .expect_err("rejected");
         let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0], "budget must be greater than zero");
-        assert!(messages[1].starts_with("a perf test cannot be an `async fn`"));
+        assert!(messages[1].starts_with("a perf test cannot be a `const fn`"));
     }
 }

@@ -54,6 +54,6 @@ pub use versus::{Comparison, ComparisonReport};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::complexity::Complexity;
-    pub use crate::runtime::{Routine, run};
+    pub use crate::runtime::{BoxedFuture, Routine, boxed, run};
     pub use crate::spec::{LoadSpec, Spec, Stat, Throughput, TimeBudget};
 }

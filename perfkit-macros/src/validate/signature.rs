@@ -21,11 +21,14 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
              `const fn` may be evaluated at compile time; remove `const`",
         );
     }
-    if let Some(asyncness) = &sig.asyncness {
+    if let Some(asyncness) = &sig.asyncness
+        && !sig.inputs.is_empty()
+    {
         return reject(
             asyncness,
-            "a perf test cannot be an `async fn`: perfkit times synchronous code; block on the \
-             future inside a plain `fn` instead",
+            "an `async fn` perf test takes no parameters: its whole future is timed, once per \
+             iteration, on a Tokio runtime; for a load test, write a plain `fn(load: &mut \
+             perfkit::Load)` and hand the async request to `load.run_async(...)`",
         );
     }
     if let syn::Safety::Unsafe(unsafety) = &sig.safety {
@@ -107,6 +110,7 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
         );
     }
     Ok(match typed.len() {
+        0 if sig.asyncness.is_some() => Routine::Async,
         _ if load => Routine::Load,
         0 => Routine::Plain,
         1 => Routine::Bencher,
@@ -221,9 +225,9 @@ mod tests {
         let cases: [(ItemFn, &str); 14] = [
             (
                 parse_quote!(
-                    async fn f() {}
+                    async fn f(b: &mut Bencher) {}
                 ),
-                "a perf test cannot be an `async fn`",
+                "an `async fn` perf test takes no parameters",
             ),
             (
                 parse_quote!(

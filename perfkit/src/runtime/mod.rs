@@ -36,6 +36,17 @@ pub enum Routine {
     Sized(fn(&mut Bencher, usize)),
     /// `fn(&mut Load)`: a load test, run by [`crate::load`].
     Load(fn(&mut crate::load::Load)),
+    /// `async fn()`: each iteration runs the whole future on a current-thread Tokio runtime
+    /// (the `tokio` feature).
+    Async(fn() -> BoxedFuture),
+}
+
+/// The future of an `async fn` perf test, boxed so that every `async fn` has one type.
+pub type BoxedFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Boxes the future of an `async fn` perf test (the expansion's `|| boxed(f())`).
+pub fn boxed(future: impl std::future::Future<Output = ()> + 'static) -> BoxedFuture {
+    Box::pin(future)
 }
 
 /// One measured size (or the only measurement of an unsized test).
@@ -111,6 +122,16 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     let spec = &file_budgets::apply(spec, &settings.budgets);
     if let Routine::Load(f) = routine {
         return load::execute(spec, f, settings);
+    }
+    if matches!(routine, Routine::Async(_)) && !cfg!(feature = "tokio") {
+        return Outcome {
+            failure: Some(format!(
+                "perf test `{}` is an `async fn`, which runs on Tokio: enable perfkit's `tokio` \
+                 feature (`perfkit = {{ ..., features = [\"tokio\"] }}` in Cargo.toml)",
+                spec.benchmark_name()
+            )),
+            ..Outcome::default()
+        };
     }
     if settings.mode == Mode::Smoke {
         smoke(routine, spec.sizes);
@@ -365,7 +386,24 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
         // `execute` sends load tests to `load` before anything calls this.
         Routine::Load(_) => unreachable!("a load test is not run by a Bencher"),
+        Routine::Async(f) => block_on_each(b, f),
     }
+}
+
+/// Times `f`'s future, once per iteration, on a current-thread runtime built before timing.
+#[cfg(feature = "tokio")]
+fn block_on_each(b: &mut Bencher, f: fn() -> BoxedFuture) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime for an async perf test");
+    b.iter(|| runtime.block_on(f()));
+}
+
+/// `execute` refuses an `async fn` without the `tokio` feature before anything calls this.
+#[cfg(not(feature = "tokio"))]
+fn block_on_each(_: &mut Bencher, _: fn() -> BoxedFuture) {
+    unreachable!("refused by `execute` without the tokio feature")
 }
 
 /// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a

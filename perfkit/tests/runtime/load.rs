@@ -390,6 +390,26 @@ mod tokio {
         );
     }
 
+    async fn sleeps_a_millisecond() {
+        ::tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+
+    /// An `async fn` perf test: each iteration is the whole future, on a Tokio runtime.
+    #[test]
+    fn an_async_fn_is_timed_per_future() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = Spec {
+            path: "async::sleeps",
+            samples: Some(20),
+            ..Spec::DEFAULT
+        };
+        let routine = Routine::Async(|| perfkit::__private::boxed(sleeps_a_millisecond()));
+        let out = execute(&spec, routine, &super::super::full(&dir));
+        assert_eq!(out.failure, None, "{}", out.text);
+        // A sleep is never shorter than asked: each iteration took at least 1 ms.
+        assert!(out.measurements[0].summary.min >= 1e6, "{}", out.text);
+    }
+
     static ASYNC: AtomicU64 = AtomicU64::new(0);
 
     fn planted_async(load: &mut Load) {
@@ -535,6 +555,23 @@ fn budgets_from_perfkit_toml_apply_and_the_attribute_wins() {
     let failure = out.failure.expect("3% errors break the file's 1%");
     assert!(
         failure.contains("error_rate = 3.00% exceeds its budget of 1.00%"),
+        "{failure}"
+    );
+}
+
+#[cfg(not(feature = "tokio"))]
+#[test]
+fn an_async_fn_without_the_tokio_feature_says_how_to_enable_it() {
+    async fn nothing() {}
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec {
+        path: "async::no_feature",
+        ..Spec::DEFAULT
+    };
+    let routine = Routine::Async(|| perfkit::__private::boxed(nothing()));
+    let failure = execute(&spec, routine, &super::full(&dir)).failure.unwrap();
+    assert!(
+        failure.contains("enable perfkit's `tokio` feature"),
         "{failure}"
     );
 }
