@@ -7,6 +7,7 @@ use super::callgrind::{ITERATIONS, perfkit_callgrind_counted};
 use super::clock::Clock;
 use super::plan::{Mode, Plan};
 use super::sampler;
+use super::team::Member;
 use crate::alloc;
 
 /// How many inputs [`Bencher::iter_batched`] prepares before timing them.
@@ -53,6 +54,8 @@ pub struct Bencher {
     clock: Clock,
     samples: Option<Samples>,
     calls: u32,
+    /// This bencher's place in a team of threads that sample together (`threads = [...]`).
+    team: Option<Member>,
 }
 
 /// Longest allocation pass, so counting a slow routine stays cheap.
@@ -76,6 +79,16 @@ impl Bencher {
             clock,
             samples: None,
             calls: 0,
+            team: None,
+        }
+    }
+
+    /// A bencher for one thread of `member`'s team: every member's routine runs each sample's
+    /// iterations at the same time as the others', and the leader (member 0) gets the samples.
+    pub(crate) fn in_team(plan: Plan, mode: Mode, member: Member) -> Bencher {
+        Bencher {
+            team: Some(member),
+            ..Bencher::new(plan, mode)
         }
     }
 
@@ -105,13 +118,14 @@ impl Bencher {
             });
             return;
         }
-        let sampled = sampler::sample(&self.plan, &self.clock, |k| {
+        let sampled = self.sample(|k| {
             let start = Instant::now();
             for _ in 0..k {
                 black_box(routine());
             }
             start.elapsed()
         });
+        let Some(sampled) = sampled else { return };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
             for _ in 0..k {
                 black_box(routine());
@@ -121,30 +135,68 @@ impl Bencher {
     }
 
     /// Times `routine` on inputs made by `setup`; setup and dropping the outputs are not timed.
-    pub fn iter_batched<I, O, S, R>(&mut self, mut setup: S, mut routine: R, size: BatchSize)
+    pub fn iter_batched<I, O, S, R>(&mut self, setup: S, mut routine: R, size: BatchSize)
     where
         S: FnMut() -> I,
         R: FnMut(I) -> O,
     {
+        self.batched(setup, size, |inputs: &mut Vec<I>, outputs: &mut Vec<O>| {
+            for input in inputs.drain(..) {
+                outputs.push(black_box(routine(input)));
+            }
+        });
+    }
+
+    /// Times `routine` on a mutable reference to each input made by `setup`, for routines that
+    /// change their input in place (sorting, clearing, draining): setup, dropping the inputs
+    /// and dropping the outputs are not timed.
+    ///
+    /// ```no_run
+    /// use perfkit::{BatchSize, Bencher};
+    ///
+    /// fn sort(b: &mut Bencher) {
+    ///     b.iter_batched_ref(
+    ///         || (0..1_000u32).rev().collect::<Vec<u32>>(),
+    ///         |v| v.sort(),
+    ///         BatchSize::SmallInput,
+    ///     );
+    /// }
+    /// ```
+    pub fn iter_batched_ref<I, O, S, R>(&mut self, setup: S, mut routine: R, size: BatchSize)
+    where
+        S: FnMut() -> I,
+        R: FnMut(&mut I) -> O,
+    {
+        self.batched(setup, size, |inputs: &mut Vec<I>, outputs: &mut Vec<O>| {
+            for input in inputs.iter_mut() {
+                outputs.push(black_box(routine(input)));
+            }
+        });
+    }
+
+    /// The measurement behind [`iter_batched`](Self::iter_batched) and
+    /// [`iter_batched_ref`](Self::iter_batched_ref): `run` takes a batch of inputs made by
+    /// `setup` and pushes one output per input; only `run` is timed (and counted), and the
+    /// inputs left and the outputs are dropped after the clock stops.
+    fn batched<I, O>(
+        &mut self,
+        mut setup: impl FnMut() -> I,
+        size: BatchSize,
+        mut run: impl FnMut(&mut Vec<I>, &mut Vec<O>),
+    ) {
         self.calls += 1;
+        let mut inputs_of = |m: u64| (0..m).map(|_| setup()).collect::<Vec<I>>();
         if self.mode == Mode::Smoke {
-            black_box(routine(setup()));
+            run(&mut inputs_of(1), &mut Vec::with_capacity(1));
             return;
         }
         if self.mode == Mode::Instructions {
-            black_box(routine(setup()));
-            // Inputs made and outputs dropped outside the counted function, as when timing.
-            let mut inputs = (0..ITERATIONS)
-                .map(|_| setup())
-                .collect::<Vec<I>>()
-                .into_iter();
+            run(&mut inputs_of(1), &mut Vec::with_capacity(1));
+            // Inputs made and dropped, outputs dropped, outside the counted function.
+            let mut inputs = inputs_of(ITERATIONS);
             let mut outputs = Vec::with_capacity(ITERATIONS as usize);
-            perfkit_callgrind_counted(&mut || {
-                for input in inputs.by_ref() {
-                    outputs.push(black_box(routine(input)));
-                }
-            });
-            drop(outputs);
+            perfkit_callgrind_counted(&mut || run(&mut inputs, &mut outputs));
+            drop((inputs, outputs));
             return;
         }
         let per_batch = |k: u64| match size {
@@ -153,33 +205,28 @@ impl Bencher {
             BatchSize::LargeInput => 1,
             BatchSize::NumIterations(n) => n.max(1),
         };
-        let sampled = sampler::sample(&self.plan, &self.clock, |k| {
+        let sampled = self.sample(|k| {
             let mut elapsed = Duration::ZERO;
             let mut left = k;
             while left > 0 {
                 let m = per_batch(k).min(left);
-                let inputs: Vec<I> = (0..m).map(|_| setup()).collect();
+                let mut inputs = inputs_of(m);
                 let mut outputs = Vec::with_capacity(m as usize);
                 let start = Instant::now();
-                for input in inputs {
-                    outputs.push(black_box(routine(input)));
-                }
+                run(&mut inputs, &mut outputs);
                 elapsed += start.elapsed();
-                drop(outputs);
+                drop((inputs, outputs));
                 left -= m;
             }
             elapsed
         });
+        let Some(sampled) = sampled else { return };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
-            let inputs: Vec<I> = (0..k).map(|_| setup()).collect();
+            let mut inputs = inputs_of(k);
             // Allocated before counting starts, so only the routine's own allocations count.
             let mut outputs = Vec::with_capacity(inputs.len());
-            let ((), counts) = alloc::count(|| {
-                for input in inputs {
-                    outputs.push(black_box(routine(input)));
-                }
-            });
-            drop(outputs);
+            let ((), counts) = alloc::count(|| run(&mut inputs, &mut outputs));
+            drop((inputs, outputs));
             counts
         });
         self.finish(sampled, allocations);
@@ -201,11 +248,23 @@ impl Bencher {
             });
             return;
         }
-        let sampled = sampler::sample(&self.plan, &self.clock, &mut routine);
+        let Some(sampled) = self.sample(&mut routine) else {
+            return;
+        };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
             black_box(routine(k));
         });
         self.finish(sampled, allocations);
+    }
+
+    /// Runs the sampling loop over `batch`, or, as one thread of a team
+    /// (`threads = [...]`), takes part in the team's loop: the team's leader gets the samples,
+    /// every other member `None`.
+    fn sample(&mut self, batch: impl FnMut(u64) -> Duration) -> Option<sampler::Sampled> {
+        match &self.team {
+            None => Some(sampler::sample(&self.plan, &self.clock, batch)),
+            Some(member) => member.sample(&self.plan, &self.clock, batch),
+        }
     }
 
     fn finish(&mut self, sampled: sampler::Sampled, allocations: Option<Allocations>) {

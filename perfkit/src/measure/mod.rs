@@ -11,6 +11,7 @@ pub mod layout;
 mod lock;
 mod plan;
 pub(crate) mod sampler;
+pub(crate) mod team;
 
 pub use bencher::{Allocations, BatchSize, Bencher, Samples};
 pub use clock::Clock;

@@ -5,6 +5,7 @@ mod history;
 mod instructions;
 mod registry;
 mod settings;
+mod variants;
 mod verdicts;
 
 use std::path::Path;
@@ -14,11 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use config::SettingsError;
 pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
+pub use variants::{Variant, arg_name};
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
-use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
+use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples, team};
 use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
@@ -69,6 +71,12 @@ pub struct Outcome {
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
 pub fn run(spec: &Spec, routine: Routine) {
+    run_variants(spec, &[Variant::of(routine)]);
+}
+
+/// [`run`] for a test with `types` or `args`: one benchmark per variant (and thread count).
+#[track_caller]
+pub fn run_variants(spec: &Spec, variants: &[Variant]) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -80,7 +88,7 @@ pub fn run(spec: &Spec, routine: Routine) {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
-    let outcome = execute(spec, routine, &settings);
+    let outcome = execute_variants(spec, variants, &settings);
     print!("{}", outcome.text);
     if let Some(failure) = outcome.failure {
         panic!("{failure}");
@@ -102,10 +110,50 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 }
 
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
-/// on a broken budget (a panic in the routine itself still propagates).
+/// on a broken budget (a panic in the routine itself still propagates). With `threads`, each
+/// thread count is a benchmark of its own (see [`execute_variants`]).
 pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+    execute_variants(spec, &[Variant::of(routine)], settings)
+}
+
+/// [`execute`] for every case of a test: each variant (type, argument) at each thread count,
+/// each measured, judged and recorded as a benchmark of its own (named as
+/// [`Variant`]'s module explains). The outcomes are joined in order: the measurements of every
+/// case, its text, and the failures of all cases.
+pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) -> Outcome {
+    let mut cases = match variants::cases(spec, variants) {
+        Ok(cases) => cases,
+        Err(e) => {
+            return Outcome {
+                failure: Some(e.to_string()),
+                ..Outcome::default()
+            };
+        }
+    };
+    if settings.mode == Mode::Instructions
+        && let Some(case) = crate::measure::callgrind::child_case()
+    {
+        // A child under callgrind counts the one case its parent asked for.
+        cases.retain(|c| c.spec.benchmark_name() == case);
+    }
+    let mut joined = Outcome::default();
+    let mut failures = Vec::new();
+    for case in cases {
+        let outcome = execute_case(&case.spec, case.routine, settings);
+        joined.measurements.extend(outcome.measurements);
+        joined.text.push_str(&outcome.text);
+        failures.extend(outcome.failure);
+    }
+    if !failures.is_empty() {
+        joined.failure = Some(failures.join("\n"));
+    }
+    joined
+}
+
+/// [`execute`] for one case.
+fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
-        smoke(routine, spec.sizes);
+        smoke(routine, spec.sizes, variants::threads_of(spec));
         static SAID: AtomicBool = AtomicBool::new(false);
         let text = if SAID.swap(true, Ordering::Relaxed) {
             String::new()
@@ -221,12 +269,7 @@ fn measure(
     };
     let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let mut b = Bencher::new(plan, mode);
-        call(routine, &mut b, size);
-        let samples = match (b.iter_calls(), b.take_samples()) {
-            (1, Some(samples)) => samples,
-            (calls, _) => return Err(misuse(name, calls)),
-        };
+        let samples = sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
         let summary = Summary::new(&samples.times_ns)
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
@@ -347,6 +390,60 @@ fn log_factor_tolerated(
     adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
+/// The samples of the routine at `size`, on one thread or on a team of `threads` that call it
+/// at the same time (each with its own bencher and setup; the team's leader gets the samples).
+/// A panic in the routine on any thread is re-raised here with its own payload.
+fn sampled(
+    name: &str,
+    routine: Routine,
+    plan: Plan,
+    mode: Mode,
+    size: Option<usize>,
+    threads: usize,
+) -> Result<Samples, String> {
+    if threads <= 1 {
+        let mut b = Bencher::new(plan, mode);
+        call(routine, &mut b, size);
+        return match (b.iter_calls(), b.take_samples()) {
+            (1, Some(samples)) => Ok(samples),
+            (calls, _) => Err(misuse(name, calls)),
+        };
+    }
+    let joined: Vec<std::thread::Result<(u32, Option<Samples>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = team::team(threads)
+            .into_iter()
+            .map(|member| {
+                s.spawn(move || {
+                    let mut b = Bencher::in_team(plan, mode, member.clone());
+                    let leave = team::LeaveOnDrop(member);
+                    call(routine, &mut b, size);
+                    drop(leave);
+                    (b.iter_calls(), b.take_samples())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    let mut results = Vec::with_capacity(joined.len());
+    let mut aborted = false;
+    for result in joined {
+        match result {
+            Ok(result) => results.push(result),
+            Err(payload) if payload.is::<team::Aborted>() => aborted = true,
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    }
+    if let Some(&(calls, _)) = results.iter().find(|(calls, _)| *calls != 1) {
+        return Err(misuse(name, calls));
+    }
+    match results.into_iter().next() {
+        Some((_, Some(samples))) if !aborted => Ok(samples),
+        _ => Err(format!(
+            "perf test `{name}`: its {threads} threads did not all finish their measurement"
+        )),
+    }
+}
+
 fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
     match routine {
         Routine::Plain(f) => b.iter(f),
@@ -357,9 +454,27 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
 
 /// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
 /// debug build of an O(n²) routine at the largest size can take minutes.
-fn smoke(routine: Routine, sizes: &[usize]) {
-    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
-    call(routine, &mut b, sizes.iter().copied().min());
+/// With `threads`, the routine runs once on each of that many threads at the same time, so a
+/// debug build already exercises the code's thread safety.
+fn smoke(routine: Routine, sizes: &[usize], threads: usize) {
+    let size = sizes.iter().copied().min();
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
+                    call(routine, &mut b, size);
+                })
+            })
+            .collect();
+        let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
+        call(routine, &mut b, size);
+        for other in others {
+            if let Err(payload) = other.join() {
+                std::panic::resume_unwind(payload);
+            }
+        }
+    });
 }
 
 fn misuse(name: &str, calls: u32) -> String {
