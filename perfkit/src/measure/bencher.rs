@@ -9,6 +9,7 @@ use super::plan::{Mode, Plan};
 use super::sampler;
 use super::team::Member;
 use crate::alloc;
+use crate::metric::{Better, MetricInfo};
 
 /// How many inputs [`Bencher::iter_batched`] prepares before timing them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +57,87 @@ pub struct Bencher {
     calls: u32,
     /// This bencher's place in a team of threads that sample together (`threads = [...]`).
     team: Option<Member>,
+    /// Values of the routine's own metrics ([`Bencher::metric`]), in the order reported.
+    metrics: Vec<MetricValues>,
+    /// The first misuse of [`Bencher::metric`], reported by the runtime as the test's failure.
+    metric_error: Option<MetricError>,
+}
+
+/// The values one routine reported for one of its own metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValues {
+    /// The metric's name, unit and direction, as the routine declared them.
+    pub info: MetricInfo,
+    /// One value per [`Bencher::metric`] call, in order.
+    pub values: Vec<f64>,
+}
+
+/// A call of [`Bencher::metric`] that perfkit cannot record.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MetricError {
+    /// The name is empty or blank.
+    #[error("a metric needs a name, like `b.metric(\"hit_rate\", ...)`")]
+    EmptyName,
+    /// The name is one perfkit measures itself.
+    #[error(
+        "`{name}` is a metric perfkit measures itself; give your metric another name, like \
+         `{name}_custom`"
+    )]
+    Builtin {
+        /// The name.
+        name: String,
+    },
+    /// The direction is neither `"lower"` nor `"higher"`.
+    #[error(
+        "metric `{name}`: direction `{direction}` is not \"lower\" or \"higher\" (or \
+         `perfkit::metric::Better::Lower`/`Higher`)"
+    )]
+    Direction {
+        /// The metric.
+        name: String,
+        /// What was given.
+        direction: String,
+    },
+    /// The value is NaN or infinite.
+    #[error("metric `{name}`: the value {value} is not a finite number")]
+    NotFinite {
+        /// The metric.
+        name: String,
+        /// The value.
+        value: f64,
+    },
+    /// One name reported with two units or directions.
+    #[error(
+        "metric `{name}` is reported as {first} and as {second}: give each metric one unit \
+         and one direction"
+    )]
+    Redeclared {
+        /// The metric.
+        name: String,
+        /// The first declaration, `unit, better`.
+        first: String,
+        /// The other.
+        second: String,
+    },
+}
+
+/// A metric's direction, as [`Bencher::metric`] accepts it: a [`Better`] or its name
+/// (`"lower"`, `"higher"`).
+pub trait Direction {
+    /// The direction, or `Err` with the text given when it names none.
+    fn better(self) -> Result<Better, String>;
+}
+
+impl Direction for Better {
+    fn better(self) -> Result<Better, String> {
+        Ok(self)
+    }
+}
+
+impl Direction for &str {
+    fn better(self) -> Result<Better, String> {
+        Better::parse(self).ok_or_else(|| self.to_owned())
+    }
 }
 
 /// Longest allocation pass, so counting a slow routine stays cheap.
@@ -80,6 +162,8 @@ impl Bencher {
             samples: None,
             calls: 0,
             team: None,
+            metrics: Vec::new(),
+            metric_error: None,
         }
     }
 
@@ -95,6 +179,94 @@ impl Bencher {
     /// The measurement, once an `iter*` method has run (never in [`Mode::Smoke`]).
     pub fn take_samples(&mut self) -> Option<Samples> {
         self.samples.take()
+    }
+
+    /// Reports one value of a metric the routine defines itself (a cache's hit rate, a
+    /// compression ratio, bytes sent), recorded in history beside time as a series of its own,
+    /// judged against its baseline in the direction given, and shown by `cargo perfkit history
+    /// --metric NAME`.
+    ///
+    /// Each call is one sample of the metric in this run: call it once per observation (per
+    /// request batch, per replay). A metric reported once per run is recorded as two equal
+    /// samples: a run of a deterministic quantity has no spread within it, and the judge needs
+    /// two samples to see that; its verdicts then rest on the spread between runs (from the
+    /// series' history, else the default prior). The judge works on logarithms, so values
+    /// must be positive to be compared (zero is recorded, not judged).
+    ///
+    /// `better` is a [`Better`] or `"lower"`/`"higher"`; `unit` is free text for people
+    /// (`"fraction"`, `"%"`, `"B"`). A misuse (a built-in name such as `time`, an unknown
+    /// direction, a value that is not finite, one name with two units) fails the test.
+    ///
+    /// ```no_run
+    /// use perfkit::Bencher;
+    /// use perfkit::metric::Better;
+    ///
+    /// fn lookups(b: &mut Bencher) {
+    ///     let (hits, lookups) = (920.0, 1000.0); // from a replay of recorded traffic
+    ///     b.metric("hit_rate", hits / lookups, "fraction", Better::Higher);
+    ///     b.metric("evictions", 12.0, "", "lower");
+    ///     b.iter(|| 1 + 1);
+    /// }
+    /// ```
+    pub fn metric(&mut self, name: &str, value: f64, unit: &str, better: impl Direction) {
+        if let Err(e) = self.add_metric(name, value, unit, better) {
+            self.metric_error.get_or_insert(e);
+        }
+    }
+
+    fn add_metric(
+        &mut self,
+        name: &str,
+        value: f64,
+        unit: &str,
+        better: impl Direction,
+    ) -> Result<(), MetricError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(MetricError::EmptyName);
+        }
+        if MetricInfo::is_builtin(name) {
+            return Err(MetricError::Builtin { name: name.into() });
+        }
+        let better = better
+            .better()
+            .map_err(|direction| MetricError::Direction {
+                name: name.into(),
+                direction,
+            })?;
+        if !value.is_finite() {
+            return Err(MetricError::NotFinite {
+                name: name.into(),
+                value,
+            });
+        }
+        let info = MetricInfo::new(name, unit, better);
+        match self.metrics.iter_mut().find(|m| m.info.name == name) {
+            Some(known) if known.info != info => Err(MetricError::Redeclared {
+                name: name.into(),
+                first: format!("`{}`, {} is better", known.info.unit, known.info.better),
+                second: format!("`{unit}`, {better} is better"),
+            }),
+            Some(known) => {
+                known.values.push(value);
+                Ok(())
+            }
+            None => {
+                self.metrics.push(MetricValues {
+                    info,
+                    values: vec![value],
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// The values the routine reported with [`Bencher::metric`], or its first misuse of it.
+    pub fn take_metrics(&mut self) -> Result<Vec<MetricValues>, MetricError> {
+        match self.metric_error.take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut self.metrics)),
+        }
     }
 
     /// How many `iter*` calls the routine made (the runtime insists on exactly one).

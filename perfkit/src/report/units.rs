@@ -72,7 +72,7 @@ pub fn format_throughput(amount: Throughput, ns_per_iter: f64) -> String {
 }
 
 /// Four significant digits without exponent: 412.3, 41.23, 4.123, 0.4123.
-fn sig4(v: f64) -> String {
+pub(crate) fn sig4(v: f64) -> String {
     let decimals = |a: f64| {
         if a >= 1000.0 {
             0

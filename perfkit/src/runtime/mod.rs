@@ -1,6 +1,7 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
 mod config;
+mod custom;
 mod history;
 mod instructions;
 mod registry;
@@ -17,10 +18,12 @@ pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
 pub use variants::{Variant, arg_name};
 
+use perfkit_store::MetricInfo;
+
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
-use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples, team};
+use crate::measure::{Bencher, MeasureLock, MetricError, MetricValues, Mode, Plan, Samples, team};
 use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
@@ -153,7 +156,12 @@ pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) 
 /// [`execute`] for one case.
 fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
-        smoke(routine, spec.sizes, variants::threads_of(spec));
+        if let Err(e) = smoke(routine, spec.sizes, variants::threads_of(spec)) {
+            return Outcome {
+                failure: Some(format!("perf test `{}`: {e}", spec.benchmark_name())),
+                ..Outcome::default()
+            };
+        }
         static SAID: AtomicBool = AtomicBool::new(false);
         let text = if SAID.swap(true, Ordering::Relaxed) {
             String::new()
@@ -210,8 +218,10 @@ fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
                 checks: &m.checks,
             };
             outcome.text.push_str(&block.to_string());
-        } else {
+        } else if MetricInfo::is_builtin(m.metric) {
             outcome.text.push_str(&instructions::block(name, m));
+        } else {
+            outcome.text.push_str(&custom::block(name, m));
         }
         let failed: Vec<&BudgetCheck> = m.checks.iter().filter(|c| !c.passed()).collect();
         if !failed.is_empty() {
@@ -269,7 +279,8 @@ fn measure(
     };
     let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let samples = sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
+        let (samples, reported) =
+            sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
         let summary = Summary::new(&samples.times_ns)
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
@@ -280,6 +291,7 @@ fn measure(
             summary,
             checks,
         });
+        out.extend(custom::measurements(name, reported, size)?);
     }
     Ok(out)
 }
@@ -392,7 +404,9 @@ fn log_factor_tolerated(
 
 /// The samples of the routine at `size`, on one thread or on a team of `threads` that call it
 /// at the same time (each with its own bencher and setup; the team's leader gets the samples).
-/// A panic in the routine on any thread is re-raised here with its own payload.
+/// A panic in the routine on any thread is re-raised here with its own payload. The values of
+/// the routine's own metrics ([`Bencher::metric`]) come with the samples, every thread's values
+/// of a metric together.
 fn sampled(
     name: &str,
     routine: Routine,
@@ -400,16 +414,19 @@ fn sampled(
     mode: Mode,
     size: Option<usize>,
     threads: usize,
-) -> Result<Samples, String> {
+) -> Result<(Samples, Vec<MetricValues>), String> {
+    let metric_misuse = |e: MetricError| format!("perf test `{name}`: {e}");
     if threads <= 1 {
         let mut b = Bencher::new(plan, mode);
         call(routine, &mut b, size);
+        let reported = b.take_metrics().map_err(metric_misuse)?;
         return match (b.iter_calls(), b.take_samples()) {
-            (1, Some(samples)) => Ok(samples),
+            (1, Some(samples)) => Ok((samples, reported)),
             (calls, _) => Err(misuse(name, calls)),
         };
     }
-    let joined: Vec<std::thread::Result<(u32, Option<Samples>)>> = std::thread::scope(|s| {
+    type Joined = (u32, Option<Samples>, Result<Vec<MetricValues>, MetricError>);
+    let joined: Vec<std::thread::Result<Joined>> = std::thread::scope(|s| {
         let handles: Vec<_> = team::team(threads)
             .into_iter()
             .map(|member| {
@@ -418,7 +435,7 @@ fn sampled(
                     let leave = team::LeaveOnDrop(member);
                     call(routine, &mut b, size);
                     drop(leave);
-                    (b.iter_calls(), b.take_samples())
+                    (b.iter_calls(), b.take_samples(), b.take_metrics())
                 })
             })
             .collect();
@@ -433,11 +450,29 @@ fn sampled(
             Err(payload) => std::panic::resume_unwind(payload),
         }
     }
-    if let Some(&(calls, _)) = results.iter().find(|(calls, _)| *calls != 1) {
+    if let Some(&(calls, ..)) = results.iter().find(|(calls, ..)| *calls != 1) {
         return Err(misuse(name, calls));
     }
-    match results.into_iter().next() {
-        Some((_, Some(samples))) if !aborted => Ok(samples),
+    let mut reported: Vec<MetricValues> = Vec::new();
+    let mut leader = None;
+    for (_, samples, metrics) in results {
+        leader = leader.or(Some(samples));
+        for m in metrics.map_err(metric_misuse)? {
+            match reported.iter_mut().find(|r| r.info.name == m.info.name) {
+                Some(r) if r.info != m.info => {
+                    return Err(metric_misuse(MetricError::Redeclared {
+                        name: m.info.name.clone(),
+                        first: format!("`{}`, {} is better", r.info.unit, r.info.better),
+                        second: format!("`{}`, {} is better", m.info.unit, m.info.better),
+                    }));
+                }
+                Some(r) => r.values.extend(m.values),
+                None => reported.push(m),
+            }
+        }
+    }
+    match leader {
+        Some(Some(samples)) if !aborted => Ok((samples, reported)),
         _ => Err(format!(
             "perf test `{name}`: its {threads} threads did not all finish their measurement"
         )),
@@ -455,26 +490,26 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
 /// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
 /// debug build of an O(n²) routine at the largest size can take minutes.
 /// With `threads`, the routine runs once on each of that many threads at the same time, so a
-/// debug build already exercises the code's thread safety.
-fn smoke(routine: Routine, sizes: &[usize], threads: usize) {
+/// debug build already exercises the code's thread safety. A misuse of [`Bencher::metric`]
+/// fails here too, so a debug build finds it.
+fn smoke(routine: Routine, sizes: &[usize], threads: usize) -> Result<(), MetricError> {
     let size = sizes.iter().copied().min();
-    std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads)
-            .map(|_| {
-                s.spawn(move || {
-                    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
-                    call(routine, &mut b, size);
-                })
-            })
-            .collect();
+    let once = move || {
         let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
         call(routine, &mut b, size);
+        b.take_metrics().map(drop)
+    };
+    std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(once)).collect();
+        let mut result = once();
         for other in others {
-            if let Err(payload) = other.join() {
-                std::panic::resume_unwind(payload);
+            match other.join() {
+                Ok(other) => result = result.and(other),
+                Err(payload) => std::panic::resume_unwind(payload),
             }
         }
-    });
+        result
+    })
 }
 
 fn misuse(name: &str, calls: u32) -> String {

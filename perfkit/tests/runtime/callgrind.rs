@@ -79,8 +79,8 @@ fn the_toggle_counts_only_the_routine() {
     if !valgrind_here() {
         return;
     }
-    let n = callgrind::count("callgrind::child_n", None).unwrap();
-    let two_n = callgrind::count("callgrind::child_2n", None).unwrap();
+    let n = callgrind::count("callgrind::child_n", "", None).unwrap();
+    let two_n = callgrind::count("callgrind::child_2n", "", None).unwrap();
     let ratio = two_n.ir as f64 / n.ir as f64;
     // 10 000 rounds of a few instructions each, times ITERATIONS: the loop's own overhead and
     // the closure call are a few instructions, far below 0.5%. Setup (2 000 000 rounds, the

@@ -10,6 +10,7 @@ mod lock;
 mod read_only;
 mod registration;
 mod smoke;
+mod variants;
 
 #[global_allocator]
 static ALLOC: perfkit::alloc::Counting = perfkit::alloc::Counting;
