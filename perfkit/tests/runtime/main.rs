@@ -4,6 +4,7 @@
 mod allocations;
 mod budgets;
 mod callgrind;
+mod custom_metric;
 mod growth;
 mod history;
 mod lock;
