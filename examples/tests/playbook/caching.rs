@@ -22,7 +22,12 @@ fn ttl_cache(b: &mut Bencher) {
     serve_cached(&requests, Instant::now(), &mut probe);
     // The replay is deterministic, so the hit rate is one value per run: recorded beside the
     // time as a metric of its own, a fall of it is a regression like a slowdown.
-    b.metric("hit_rate", probe.stats().hit_rate(), "fraction", Better::Higher);
+    b.metric(
+        "hit_rate",
+        probe.stats().hit_rate(),
+        "fraction",
+        Better::Higher,
+    );
     b.iter(|| {
         serve_cached(
             black_box(&requests),

@@ -96,7 +96,7 @@ fn by_value(b: &mut Bencher, p: Point) {
 }
 
 #[perf_test(args = [vec![3, 1, 2]])]
-fn by_mutable_reference(b: &mut Bencher, v: &mut Vec<u32>) {
+fn by_mutable_reference(b: &mut Bencher, v: &mut [u32]) {
     v.sort();
     b.iter(|| black_box(v.len()));
 }

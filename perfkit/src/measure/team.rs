@@ -247,7 +247,7 @@ mod tests {
                             member.leave();
                             return;
                         }
-                        let _ = member.sample(&plan(), &clock(), |k| Duration::from_nanos(k));
+                        let _ = member.sample(&plan(), &clock(), Duration::from_nanos);
                         member.leave();
                     })
                 })

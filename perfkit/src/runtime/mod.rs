@@ -5,6 +5,7 @@ mod custom;
 mod history;
 mod instructions;
 mod registry;
+mod sampling;
 mod settings;
 mod variants;
 mod verdicts;
@@ -23,7 +24,7 @@ use perfkit_store::MetricInfo;
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
 use crate::complexity::{self, Complexity};
-use crate::measure::{Bencher, MeasureLock, MetricError, MetricValues, Mode, Plan, Samples, team};
+use crate::measure::{Bencher, MeasureLock, Mode, Plan, Samples};
 use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
@@ -58,7 +59,8 @@ pub struct Measurement {
 /// What a perf test produced: its measurements and the text it prints.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// One per size; empty in a smoke run.
+    /// One per case (type, argument, thread count), size and metric, in that order; empty in a
+    /// smoke run.
     pub measurements: Vec<Measurement>,
     /// The report (one block per measurement, plus notes).
     pub text: String,
@@ -156,7 +158,7 @@ pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) 
 /// [`execute`] for one case.
 fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
-        if let Err(e) = smoke(routine, spec.sizes, variants::threads_of(spec)) {
+        if let Err(e) = sampling::smoke(routine, spec.sizes, variants::threads_of(spec)) {
             return Outcome {
                 failure: Some(format!("perf test `{}`: {e}", spec.benchmark_name())),
                 ..Outcome::default()
@@ -280,7 +282,7 @@ fn measure(
     let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
         let (samples, reported) =
-            sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
+            sampling::sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
         let summary = Summary::new(&samples.times_ns)
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
@@ -402,114 +404,12 @@ fn log_factor_tolerated(
     adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
-/// The samples of the routine at `size`, on one thread or on a team of `threads` that call it
-/// at the same time (each with its own bencher and setup; the team's leader gets the samples).
-/// A panic in the routine on any thread is re-raised here with its own payload. The values of
-/// the routine's own metrics ([`Bencher::metric`]) come with the samples, every thread's values
-/// of a metric together.
-fn sampled(
-    name: &str,
-    routine: Routine,
-    plan: Plan,
-    mode: Mode,
-    size: Option<usize>,
-    threads: usize,
-) -> Result<(Samples, Vec<MetricValues>), String> {
-    let metric_misuse = |e: MetricError| format!("perf test `{name}`: {e}");
-    if threads <= 1 {
-        let mut b = Bencher::new(plan, mode);
-        call(routine, &mut b, size);
-        let reported = b.take_metrics().map_err(metric_misuse)?;
-        return match (b.iter_calls(), b.take_samples()) {
-            (1, Some(samples)) => Ok((samples, reported)),
-            (calls, _) => Err(misuse(name, calls)),
-        };
-    }
-    type Joined = (u32, Option<Samples>, Result<Vec<MetricValues>, MetricError>);
-    let joined: Vec<std::thread::Result<Joined>> = std::thread::scope(|s| {
-        let handles: Vec<_> = team::team(threads)
-            .into_iter()
-            .map(|member| {
-                s.spawn(move || {
-                    let mut b = Bencher::in_team(plan, mode, member.clone());
-                    let leave = team::LeaveOnDrop(member);
-                    call(routine, &mut b, size);
-                    drop(leave);
-                    (b.iter_calls(), b.take_samples(), b.take_metrics())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join()).collect()
-    });
-    let mut results = Vec::with_capacity(joined.len());
-    let mut aborted = false;
-    for result in joined {
-        match result {
-            Ok(result) => results.push(result),
-            Err(payload) if payload.is::<team::Aborted>() => aborted = true,
-            Err(payload) => std::panic::resume_unwind(payload),
-        }
-    }
-    if let Some(&(calls, ..)) = results.iter().find(|(calls, ..)| *calls != 1) {
-        return Err(misuse(name, calls));
-    }
-    let mut reported: Vec<MetricValues> = Vec::new();
-    let mut leader = None;
-    for (_, samples, metrics) in results {
-        leader = leader.or(Some(samples));
-        for m in metrics.map_err(metric_misuse)? {
-            match reported.iter_mut().find(|r| r.info.name == m.info.name) {
-                Some(r) if r.info != m.info => {
-                    return Err(metric_misuse(MetricError::Redeclared {
-                        name: m.info.name.clone(),
-                        first: format!("`{}`, {} is better", r.info.unit, r.info.better),
-                        second: format!("`{}`, {} is better", m.info.unit, m.info.better),
-                    }));
-                }
-                Some(r) => r.values.extend(m.values),
-                None => reported.push(m),
-            }
-        }
-    }
-    match leader {
-        Some(Some(samples)) if !aborted => Ok((samples, reported)),
-        _ => Err(format!(
-            "perf test `{name}`: its {threads} threads did not all finish their measurement"
-        )),
-    }
-}
-
 fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
     match routine {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
     }
-}
-
-/// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
-/// debug build of an O(n²) routine at the largest size can take minutes.
-/// With `threads`, the routine runs once on each of that many threads at the same time, so a
-/// debug build already exercises the code's thread safety. A misuse of [`Bencher::metric`]
-/// fails here too, so a debug build finds it.
-fn smoke(routine: Routine, sizes: &[usize], threads: usize) -> Result<(), MetricError> {
-    let size = sizes.iter().copied().min();
-    let once = move || {
-        let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
-        call(routine, &mut b, size);
-        b.take_metrics().map(drop)
-    };
-    std::thread::scope(|s| {
-        let others: Vec<_> = (1..threads).map(|_| s.spawn(once)).collect();
-        let mut result = once();
-        for other in others {
-            match other.join() {
-                Ok(other) => result = result.and(other),
-                Err(payload) => std::panic::resume_unwind(payload),
-            }
-        }
-        result
-    })
 }
 
 fn misuse(name: &str, calls: u32) -> String {

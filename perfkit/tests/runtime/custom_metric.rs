@@ -59,7 +59,12 @@ fn child() {
 
 fn git(repo: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
-        .args(["-c", "user.name=perfkit", "-c", "user.email=perfkit@example.com"])
+        .args([
+            "-c",
+            "user.name=perfkit",
+            "-c",
+            "user.email=perfkit@example.com",
+        ])
         .args(args)
         .current_dir(repo)
         .output()
@@ -71,7 +76,12 @@ fn git(repo: &Path, args: &[&str]) -> String {
 fn run_child(dir: &Path, repo: &Path, name: &str, hit_rate: f64) -> String {
     let out = dir.join(name);
     let status = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "custom_metric::child", "--ignored", "--test-threads=1"])
+        .args([
+            "--exact",
+            "custom_metric::child",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env(CHILD, &out)
         .env("PERFKIT_TEST_REPO", repo)
         .env("PERFKIT_TEST_HIT_RATE", hit_rate.to_string())
@@ -91,12 +101,23 @@ fn a_custom_metric_has_history_and_a_direction() {
     let a = git(&repo, &["rev-parse", "HEAD"]);
     let first = run_child(dir.path(), &repo, "a", 0.8);
     assert!(
-        first.contains("custom_metric::cache  hit_rate  0.8000 fraction  (higher is better; 2 samples"),
+        first.contains(
+            "custom_metric::cache  hit_rate  0.8000 fraction  (higher is better; 2 samples"
+        ),
         "{first}"
     );
     assert!(first.contains("hit_rate: no baseline yet"), "{first}");
 
-    git(&repo, &["commit", "-q", "--allow-empty", "-m", "B: the cache got worse"]);
+    git(
+        &repo,
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "B: the cache got worse",
+        ],
+    );
     let b = git(&repo, &["rev-parse", "HEAD"]);
     let second = run_child(dir.path(), &repo, "b", 0.4);
     // Time is unchanged; the hit rate halved, which for a higher-is-better metric is the
