@@ -368,6 +368,40 @@ mod tests {
     }
 
     #[test]
+    fn types_and_args_become_variants_and_threads_a_field() {
+        let actual = expand(
+            quote!(types = [u8, Vec<u8>], args = ["short"], threads = [1, 4]),
+            parse_quote!(
+                fn f<T>(b: &mut Bencher, s: &str) {}
+            ),
+        );
+        let variant = |ty: TokenStream, name: &str| {
+            quote! {
+                ::perfkit::__private::Variant {
+                    ty: ::core::option::Option::Some(#name),
+                    arg: ::core::option::Option::Some(
+                        || ::perfkit::__private::arg_name(&("short"))
+                    ),
+                    routine: ::perfkit::__private::Routine::Bencher(
+                        |b: &mut ::perfkit::Bencher| f::<#ty>(b, &("short"))
+                    ),
+                }
+            }
+            .to_string()
+        };
+        assert!(
+            actual.contains(":: perfkit :: __private :: run_variants"),
+            "{actual}"
+        );
+        assert!(actual.contains(&variant(quote!(u8), "u8")), "{actual}");
+        assert!(
+            actual.contains(&variant(quote!(Vec<u8>), "Vec<u8>")),
+            "{actual}"
+        );
+        assert!(actual.contains("threads : & [1usize , 4usize]"), "{actual}");
+    }
+
+    #[test]
     fn an_error_keeps_the_function_without_its_test_attribute() {
         let function: ItemFn = parse_quote! {
             #[test]

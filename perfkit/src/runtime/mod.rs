@@ -59,7 +59,7 @@ pub struct Measurement {
 /// What a perf test produced: its measurements and the text it prints.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// One per case (type, argument, thread count), size and metric, in that order; empty in a
+    /// One per case (type, argument, thread count), size and metric; empty in a
     /// smoke run.
     pub measurements: Vec<Measurement>,
     /// The report (one block per measurement, plus notes).

@@ -154,3 +154,58 @@ fn a_custom_metric_has_history_and_a_direction() {
     points.sort_by(|x, y| x.1.total_cmp(&y.1));
     assert_eq!(points, vec![(b, 0.4), (a, 0.8)]);
 }
+
+fn builtin_name(b: &mut Bencher) {
+    b.metric("time", 1.0, "ns", Better::Lower);
+    b.iter(|| 1);
+}
+
+fn unknown_direction(b: &mut Bencher) {
+    b.metric("hit_rate", 0.5, "fraction", "up");
+    b.iter(|| 1);
+}
+
+fn two_units(b: &mut Bencher) {
+    b.metric("ratio", 0.5, "fraction", "higher");
+    b.metric("ratio", 50.0, "%", "higher");
+    b.iter(|| 1);
+}
+
+/// A misuse of `b.metric` fails the test with what to do, in full and smoke runs alike.
+#[test]
+fn misused_metrics_fail_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(fn(&mut Bencher), &str); 3] = [
+        (
+            builtin_name,
+            "`time` is a metric perfkit measures itself; give your metric another name",
+        ),
+        (
+            unknown_direction,
+            "metric `hit_rate`: direction `up` is not \"lower\" or \"higher\"",
+        ),
+        (
+            two_units,
+            "metric `ratio` is reported as `fraction`, higher is better and as `%`, higher is \
+             better",
+        ),
+    ];
+    for mode in [Mode::Full, Mode::Smoke] {
+        let settings = Settings::isolated(mode, dir.path().join("lock"));
+        for (routine, message) in cases {
+            let spec = Spec {
+                path: "custom_metric::misuse",
+                samples: Some(5),
+                ..Spec::DEFAULT
+            };
+            let failure = execute(&spec, Routine::Bencher(routine), &settings)
+                .failure
+                .unwrap_or_else(|| panic!("{message}: not refused in {mode:?}"));
+            assert!(
+                failure.starts_with("perf test `custom_metric::misuse`: ")
+                    && failure.contains(message),
+                "{failure}"
+            );
+        }
+    }
+}
