@@ -175,7 +175,8 @@ fn two_units(b: &mut Bencher) {
 #[test]
 fn misused_metrics_fail_the_test() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(fn(&mut Bencher), &str); 3] = [
+    type Form = fn(&mut Bencher);
+    let cases: [(Form, &str); 3] = [
         (
             builtin_name,
             "`time` is a metric perfkit measures itself; give your metric another name",
