@@ -36,7 +36,10 @@ pub mod versus;
 mod runtime;
 
 pub use runtime::file_budgets::{self, FileBudget};
-pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute};
+pub use runtime::{
+    History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, Variant, execute,
+    execute_variants,
+};
 
 /// The small languages of perfkit's settings (durations, sizes, thresholds, modes), shared by
 /// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.
@@ -54,6 +57,6 @@ pub use versus::{Comparison, ComparisonReport};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::complexity::Complexity;
-    pub use crate::runtime::{BoxedFuture, Routine, boxed, run};
+    pub use crate::runtime::{BoxedFuture, Routine, Variant, arg_name, boxed, run, run_variants};
     pub use crate::spec::{LoadSpec, Spec, Stat, Throughput, TimeBudget};
 }

@@ -66,7 +66,7 @@ fn rate(option: &RawOption, what: &str) -> syn::Result<f64> {
 }
 
 /// Options that mean nothing to a load test, which times requests, not iterations.
-const NOT_FOR_LOAD: [Key; 8] = [
+const NOT_FOR_LOAD: [Key; 11] = [
     Key::MaxAllocs,
     Key::MaxBytes,
     Key::MaxInstructions,
@@ -75,6 +75,9 @@ const NOT_FOR_LOAD: [Key; 8] = [
     Key::Time,
     Key::Complexity,
     Key::Sizes,
+    Key::Types,
+    Key::Args,
+    Key::Threads,
 ];
 
 /// Load options go with the load form, and the load form with a way to send requests.
