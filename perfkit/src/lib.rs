@@ -20,6 +20,8 @@
 pub mod alloc;
 pub mod compare;
 pub mod complexity;
+#[cfg(feature = "criterion")]
+pub mod criterion;
 pub mod measure;
 pub mod report;
 pub mod sides;

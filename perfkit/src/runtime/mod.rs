@@ -23,15 +23,29 @@ use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
-/// The user's function, in one of the three forms `#[perf_test]` accepts.
-#[derive(Debug, Clone, Copy)]
-pub enum Routine {
+/// The user's function, in one of the three forms `#[perf_test]` accepts, or a closure (a
+/// benchmark of [`crate::criterion`], which captures its input).
+#[derive(Clone, Copy)]
+pub enum Routine<'a> {
     /// `fn()`: the whole body is timed.
     Plain(fn()),
     /// `fn(&mut Bencher)`: only what `b.iter(...)` runs is timed.
     Bencher(fn(&mut Bencher)),
     /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
     Sized(fn(&mut Bencher, usize)),
+    /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs.
+    Closure(&'a dyn Fn(&mut Bencher)),
+}
+
+impl std::fmt::Debug for Routine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Routine::Plain(_) => "Routine::Plain",
+            Routine::Bencher(_) => "Routine::Bencher",
+            Routine::Sized(_) => "Routine::Sized",
+            Routine::Closure(_) => "Routine::Closure",
+        })
+    }
 }
 
 /// One measured size (or the only measurement of an unsized test).
@@ -68,7 +82,7 @@ pub struct Outcome {
 /// `#[perf_test]` line), not at this file. Every panic here must stay in this function's own
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
-pub fn run(spec: &Spec, routine: Routine) {
+pub fn run(spec: &Spec, routine: Routine<'_>) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -91,7 +105,7 @@ pub fn run(spec: &Spec, routine: Routine) {
 /// `CARGO_MANIFEST_DIR` of this test process, else `compiled` (the macro's compile-time one).
 /// A test binary built for one checkout may be run for another (a shared target directory);
 /// the compile-time path would then record into the other checkout's store under its commit.
-fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
+pub(crate) fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
     static AT_RUN_TIME: OnceLock<Option<&'static str>> = OnceLock::new();
     AT_RUN_TIME
         .get_or_init(|| {
@@ -103,7 +117,7 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
 /// on a broken budget (a panic in the routine itself still propagates).
-pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+pub fn execute(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
         smoke(routine, spec.sizes);
         static SAID: AtomicBool = AtomicBool::new(false);
@@ -207,7 +221,7 @@ fn plan_for(spec: &Spec, mode: Mode) -> Plan {
 /// Measures every size of the routine (one measurement for unsized tests) and checks budgets.
 fn measure(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
@@ -347,17 +361,18 @@ fn log_factor_tolerated(
     adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
-fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
+fn call(routine: Routine<'_>, b: &mut Bencher, size: Option<usize>) {
     match routine {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
+        Routine::Closure(f) => f(b),
     }
 }
 
 /// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
 /// debug build of an O(n²) routine at the largest size can take minutes.
-fn smoke(routine: Routine, sizes: &[usize]) {
+fn smoke(routine: Routine<'_>, sizes: &[usize]) {
     let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
     call(routine, &mut b, sizes.iter().copied().min());
 }
