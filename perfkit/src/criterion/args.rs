@@ -54,6 +54,8 @@ pub(crate) struct Args {
     pub config: Config,
     /// Flags accepted and ignored, with why.
     pub ignored: Vec<Ignored>,
+    /// Arguments criterion would refuse (unknown flags, a second filter): ignored.
+    pub unknown: Vec<String>,
 }
 
 /// A malformed command line: what was wrong, and what to write instead.
@@ -118,6 +120,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
     let mut filter: Option<String> = None;
     let mut config = Config::default();
     let mut ignored = Vec::new();
+    let mut unknown = Vec::new();
     let mut ignore = |setting: &'static str, why: &'static str| {
         if !ignored.iter().any(|i: &Ignored| i.setting == setting) {
             ignored.push(Ignored { setting, why });
@@ -165,12 +168,11 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
                 "`cargo perfkit profile` samples a benchmark and draws its flame graph",
             ),
             // Presentation and libtest's own flags: nothing to do or say.
-            "--color" | "--colour" | "-c" | "--format" | "--output-format" | "--verbose"
-            | "-v" | "--quiet" | "--nocapture" | "--show-output" | "--include-ignored"
+            "--color" | "--colour" | "-c" | "--format" | "--output-format" | "--verbose" | "-v"
+            | "--quiet" | "--nocapture" | "--show-output" | "--include-ignored"
             | "--test-threads" | "-V" | "--version" => {}
-            f if f.starts_with('-') => ignore("unknown flags", "perfkit ignores them"),
-            _ if filter.is_none() => filter = Some(arg.clone()),
-            _ => ignore("a second filter", "criterion takes one filter; the first is used"),
+            _ if flag.starts_with('-') || filter.is_some() => unknown.push(arg.clone()),
+            _ => filter = Some(arg.clone()),
         }
     }
     let mode = if list {
@@ -195,6 +197,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
         quick,
         config,
         ignored,
+        unknown,
     })
 }
 
@@ -222,7 +225,11 @@ mod tests {
         assert!(!a.filter.matches("encode_slice/30"));
         let a = parse_line("--bench u64 --exact");
         assert!(!a.filter.matches("u64[0]/itoa"));
-        assert!(parse_line("--exact u64[0]/itoa").filter.matches("u64[0]/itoa"));
+        assert!(
+            parse_line("--exact u64[0]/itoa")
+                .filter
+                .matches("u64[0]/itoa")
+        );
         // Criterion's filter matches anywhere in the id, like a substring.
         assert!(parse_line("itoa").filter.matches("u64[0]/itoa"));
         assert!(!parse_line("--ignored itoa").filter.matches("u64[0]/itoa"));
@@ -236,14 +243,19 @@ mod tests {
         assert_eq!(a.config.warm_up_time, Some(Duration::from_secs(1)));
         assert!(a.filter.matches("x") && !a.filter.matches("y"));
         // `--save-baseline main` must not read `main` as the filter.
-        assert!(parse_line("--bench --save-baseline main").filter.matches("y"));
+        assert!(
+            parse_line("--bench --save-baseline main")
+                .filter
+                .matches("y")
+        );
     }
 
     #[test]
     fn unknown_and_unsupported_flags_are_noted_once() {
         let a = parse_line("--bench --frobnicate --nresamples 10 --confidence-level 0.9 --xyz");
         let settings: Vec<&str> = a.ignored.iter().map(|i| i.setting).collect();
-        assert_eq!(settings, ["unknown flags", "--nresamples"]);
+        assert_eq!(settings, ["--nresamples"]);
+        assert_eq!(a.unknown, ["--frobnicate", "--xyz"]);
         assert_eq!(a.mode, RunMode::Benchmark);
     }
 
@@ -251,7 +263,7 @@ mod tests {
     fn libtest_flags_pass_silently() {
         // What callgrind's child run and nextest-like runners pass.
         let a = parse_line("--exact g/f --include-ignored --test-threads=1 --nocapture");
-        assert!(a.ignored.is_empty());
+        assert!(a.ignored.is_empty() && a.unknown.is_empty());
         assert!(a.filter.matches("g/f"));
     }
 

@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(BatchSize::NumBatches(4).to_perfkit(), P::SmallInput);
         assert_eq!(BatchSize::LargeInput.to_perfkit(), P::LargeInput);
         assert_eq!(BatchSize::PerIteration.to_perfkit(), P::LargeInput);
-        assert_eq!(BatchSize::NumIterations(7).to_perfkit(), P::NumIterations(7));
+        assert_eq!(
+            BatchSize::NumIterations(7).to_perfkit(),
+            P::NumIterations(7)
+        );
     }
 
     /// Every method measures through perfkit's bencher: one call, samples taken.
@@ -141,7 +144,7 @@ mod tests {
             ("iter_batched_ref", |b| {
                 b.iter_batched_ref(|| vec![1u8], |v| v.push(2), BatchSize::SmallInput)
             }),
-            ("iter_custom", |b| b.iter_custom(|n| Duration::from_nanos(n))),
+            ("iter_custom", |b| b.iter_custom(Duration::from_nanos)),
         ];
         for (name, method) in methods {
             let mut inner = measure::Bencher::new(plan, Mode::Quick);

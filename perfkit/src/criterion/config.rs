@@ -227,7 +227,10 @@ mod tests {
     fn throughputs_map_to_bytes_or_elements() {
         use spec::Throughput as P;
         assert_eq!(Throughput::Bytes(64).to_perfkit(), Some(P::Bytes(64)));
-        assert_eq!(Throughput::BytesDecimal(64).to_perfkit(), Some(P::Bytes(64)));
+        assert_eq!(
+            Throughput::BytesDecimal(64).to_perfkit(),
+            Some(P::Bytes(64))
+        );
         assert_eq!(Throughput::Bits(64).to_perfkit(), Some(P::Bytes(8)));
         assert_eq!(Throughput::Bits(7).to_perfkit(), None);
         assert_eq!(Throughput::Elements(3).to_perfkit(), Some(P::Elements(3)));

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use super::Bencher;
 use super::args::RunMode;
 use super::config::{Config, Ignored, PLOTS, PlotConfiguration, SAMPLING_MODE, STATISTICS};
 use super::config::{SamplingMode, Throughput};
@@ -12,7 +13,6 @@ use super::harness::{self, Run};
 use super::id::{IntoBenchmarkId, full_id};
 use super::measurement::{Measurement, WallTime};
 use super::runner::Criterion;
-use super::Bencher;
 use crate::measure;
 
 /// A group of benchmarks whose ids start with the group's name (`group/function/parameter`).
@@ -72,7 +72,10 @@ impl<'a, M: Measurement> BenchmarkGroup<'a, M> {
 
     /// The cap on sampling time of the benchmarks that follow.
     pub fn measurement_time(&mut self, dur: Duration) -> &mut Self {
-        assert!(dur.as_nanos() > 0, "measurement_time must be greater than zero");
+        assert!(
+            dur.as_nanos() > 0,
+            "measurement_time must be greater than zero"
+        );
         self.config.measurement_time = Some(dur);
         self
     }

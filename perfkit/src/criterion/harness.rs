@@ -15,8 +15,7 @@ use crate::runtime::{Routine, Settings, execute, manifest_dir_at_run_time};
 use crate::spec::Spec;
 
 /// What `cargo test --benches` (criterion's test mode) tells once.
-const TEST_MODE: &str =
-    "criterion test mode (no `--bench`, as under `cargo test --benches`): each benchmark runs \
+const TEST_MODE: &str = "criterion test mode (no `--bench`, as under `cargo test --benches`): each benchmark runs \
      once, untimed and unrecorded; `cargo bench` measures them";
 
 #[derive(Debug, Default)]
@@ -40,13 +39,20 @@ fn with_process<T>(f: impl FnOnce(&mut Process) -> T) -> T {
     f(process().get_or_insert_with(Process::default))
 }
 
-/// Prints `ignored` the first time it is seen in this process.
+/// Prints that `ignored` is ignored, the first time it is seen in this process.
 pub(crate) fn note(ignored: Ignored) {
-    if with_process(|p| p.noted.insert(ignored.setting)) {
-        println!(
-            "perfkit: note: criterion's `{}` is ignored: {}",
+    note_once(ignored.setting, || {
+        format!(
+            "criterion's `{}` is ignored: {}",
             ignored.setting, ignored.why
-        );
+        )
+    });
+}
+
+/// Prints the note `text()` the first time `key` is seen in this process.
+pub(crate) fn note_once(key: &'static str, text: impl FnOnce() -> String) {
+    if with_process(|p| p.noted.insert(key)) {
+        println!("perfkit: note: {}", text());
     }
 }
 

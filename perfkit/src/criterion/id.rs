@@ -109,11 +109,11 @@ mod tests {
             full_id("encode", &BenchmarkId::new("std", 1024)),
             "encode/std/1024"
         );
-        assert_eq!(full_id("u64[0]", &"itoa".into_benchmark_id()), "u64[0]/itoa");
         assert_eq!(
-            full_id("sizes", &BenchmarkId::from_parameter(8)),
-            "sizes/8"
+            full_id("u64[0]", &"itoa".into_benchmark_id()),
+            "u64[0]/itoa"
         );
+        assert_eq!(full_id("sizes", &BenchmarkId::from_parameter(8)), "sizes/8");
         assert_eq!(full_id("fib 20", &BenchmarkId::none()), "fib 20");
     }
 

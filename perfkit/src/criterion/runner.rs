@@ -4,15 +4,13 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::time::Duration;
 
+use super::Bencher;
 use super::args::{self, Filter, RunMode};
-use super::config::{
-    BASELINES, Config, Ignored, PLOTS, PlottingBackend, STATISTICS,
-};
+use super::config::{BASELINES, Config, Ignored, PLOTS, PlottingBackend, STATISTICS};
 use super::group::BenchmarkGroup;
 use super::harness;
 use super::id::BenchmarkId;
 use super::measurement::{Measurement, WallTime};
-use super::Bencher;
 
 /// Criterion's benchmark manager, measuring with perfkit.
 ///
@@ -85,6 +83,11 @@ impl<M: Measurement> Criterion<M> {
         for ignored in &parsed.ignored {
             harness::note(*ignored);
         }
+        if !parsed.unknown.is_empty() {
+            harness::note_once("unknown arguments", || {
+                format!("ignoring unknown arguments: {}", parsed.unknown.join(" "))
+            });
+        }
         // A child that `PERFKIT=instructions` started under callgrind runs its one benchmark.
         self.mode = if crate::measure::callgrind::child_size().is_some() {
             RunMode::Benchmark
@@ -117,7 +120,10 @@ impl<M: Measurement> Criterion<M> {
     /// The cap on sampling time (perfkit stops earlier once the median is precise).
     #[must_use]
     pub fn measurement_time(mut self, dur: Duration) -> Criterion<M> {
-        assert!(dur.as_nanos() > 0, "measurement_time must be greater than zero");
+        assert!(
+            dur.as_nanos() > 0,
+            "measurement_time must be greater than zero"
+        );
         self.config.measurement_time = Some(dur);
         self
     }
@@ -192,7 +198,10 @@ impl<M: Measurement> Criterion<M> {
     /// Ignored: where criterion writes its reports (perfkit records into its history).
     #[must_use]
     pub fn output_directory(self, _path: &Path) -> Criterion<M> {
-        ignore("output_directory", "perfkit records into its history store (PERFKIT_DB)");
+        ignore(
+            "output_directory",
+            "perfkit records into its history store (PERFKIT_DB)",
+        );
         self
     }
 
@@ -210,9 +219,8 @@ impl<M: Measurement> Criterion<M> {
     #[must_use]
     pub fn with_filter<S: Into<String>>(mut self, filter: S) -> Criterion<M> {
         let filter = filter.into();
-        let regex = regex::Regex::new(&filter).unwrap_or_else(|e| {
-            panic!("Unable to parse '{filter}' as a regular expression: {e}")
-        });
+        let regex = regex::Regex::new(&filter)
+            .unwrap_or_else(|e| panic!("Unable to parse '{filter}' as a regular expression: {e}"));
         self.filter = Filter::Regex(regex);
         self
     }

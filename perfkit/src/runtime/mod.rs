@@ -37,6 +37,12 @@ pub enum Routine<'a> {
     Closure(&'a dyn Fn(&mut Bencher)),
 }
 
+// A routine that panics is never called again (the panic fails the test or benchmark), so no
+// broken invariant of a closure's captures can be observed after unwinding: a `Routine` may
+// cross `catch_unwind` as the plain `fn` forms always could.
+impl std::panic::UnwindSafe for Routine<'_> {}
+impl std::panic::RefUnwindSafe for Routine<'_> {}
+
 impl std::fmt::Debug for Routine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
