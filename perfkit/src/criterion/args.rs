@@ -10,11 +10,14 @@ use super::config::{BASELINES, Config, Ignored, PLOTS, STATISTICS};
 /// What the process was asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RunMode {
-    /// `cargo bench`: measure and record.
+    /// Measure and record: `cargo bench` (`--bench`), and also a run without `--bench`
+    /// (`cargo test --benches`), where perfkit's rule for `cargo test` applies as to perf
+    /// tests: a debug build runs each benchmark once, an optimised one measures (so
+    /// `cargo perfkit run -- --benches` and `ab` measure criterion suites).
     Benchmark,
     /// `--list`: print each benchmark's id, run nothing.
     List,
-    /// `cargo test --benches` (no `--bench`), or `--test`: run each benchmark once.
+    /// `--test`: run each benchmark once, untimed (criterion's test mode).
     Test,
 }
 
@@ -115,8 +118,8 @@ const WITH_VALUE: &[&str] = &[
 
 /// Reads `args` (without the program name).
 pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
-    let (mut bench, mut test, mut list, mut exact, mut ignored_only, mut quick) =
-        (false, false, false, false, false, false);
+    let (mut test, mut list, mut exact, mut ignored_only, mut quick) =
+        (false, false, false, false, false);
     let mut filter: Option<String> = None;
     let mut config = Config::default();
     let mut ignored = Vec::new();
@@ -148,7 +151,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
         };
         let seconds = || number().map(Duration::from_secs_f64);
         match flag {
-            "--bench" => bench = true,
+            "--bench" => {}
             "--test" => test = true,
             "--list" => list = true,
             "--exact" => exact = true,
@@ -177,7 +180,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Args, ArgsError> {
     }
     let mode = if list {
         RunMode::List
-    } else if test || !bench {
+    } else if test {
         RunMode::Test
     } else {
         RunMode::Benchmark
@@ -211,10 +214,12 @@ mod tests {
     }
 
     #[test]
-    fn cargo_bench_measures_and_cargo_test_runs_once() {
+    fn cargo_bench_measures_and_test_runs_once() {
         assert_eq!(parse_line("--bench").mode, RunMode::Benchmark);
-        assert_eq!(parse_line("").mode, RunMode::Test);
+        // `cargo test --benches`: the build decides, as for perf tests.
+        assert_eq!(parse_line("").mode, RunMode::Benchmark);
         assert_eq!(parse_line("--bench --test").mode, RunMode::Test);
+        assert_eq!(parse_line("--test").mode, RunMode::Test);
         assert_eq!(parse_line("--bench --list").mode, RunMode::List);
     }
 

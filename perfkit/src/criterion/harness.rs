@@ -105,12 +105,16 @@ pub(crate) fn run(bench: Run<'_>) {
         RunMode::Test => {
             settings.mode = Mode::Smoke;
             settings.smoke_reason = TEST_MODE;
-            println!("Testing {}", bench.id);
         }
         RunMode::Benchmark if bench.quick && settings.mode == Mode::Full => {
             settings.mode = Mode::Quick;
         }
         RunMode::Benchmark => {}
+    }
+    // Run once (test mode, or a debug build): said as criterion's test mode says it.
+    let testing = settings.mode == Mode::Smoke;
+    if testing {
+        println!("Testing {}", bench.id);
     }
     let mapped = config::map(&bench.config, settings.mode);
     if let Some(threshold) = mapped.threshold {
@@ -136,7 +140,7 @@ pub(crate) fn run(bench: Run<'_>) {
     };
     let outcome = execute(&spec, Routine::Closure(bench.routine), &settings);
     print!("{}", outcome.text);
-    if bench.mode == RunMode::Test {
+    if testing {
         println!("Success");
     }
     println!();
@@ -145,7 +149,7 @@ pub(crate) fn run(bench: Run<'_>) {
         eprintln!("error: {failure}");
     }
     with_process(|p| {
-        if settings.mode != Mode::Smoke {
+        if !testing {
             p.measured += 1;
         }
         p.failures.extend(outcome.failure);

@@ -4,8 +4,11 @@
 //!
 //! Each benchmark is recorded under the id criterion gives it (`group/function/parameter`), so
 //! `cargo perfkit history`, `check` and `ab` work on it like on a perf test. `cargo bench --
-//! <filter>` (a regular expression), `--exact`, `--list` and `cargo test --benches` (each
-//! benchmark once, untimed) behave as criterion's do; `--quick` uses perfkit's quick plan.
+//! <filter>` (a regular expression), `--exact`, `--list` and `--test` (each benchmark once,
+//! untimed) behave as criterion's do; `--quick` uses perfkit's quick plan. Without `--bench`
+//! (`cargo test --benches`) perfkit's rule for `cargo test` applies, as to perf tests: a debug
+//! build runs each benchmark once, an optimised build measures and records (which is how
+//! `cargo perfkit run -- --benches` and `cargo perfkit ab BASE -- --benches` measure a suite).
 //!
 //! What maps: `sample_size` → a fixed number of samples, `warm_up_time` → the warm-up,
 //! `measurement_time` → the cap on sampling time (perfkit stops earlier once the median is

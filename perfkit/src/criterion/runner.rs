@@ -60,10 +60,11 @@ fn ignore(setting: &'static str, why: &'static str) {
 }
 
 impl<M: Measurement> Criterion<M> {
-    /// Reads the command line as criterion does: `--bench` (given by `cargo bench`) measures,
-    /// its absence (`cargo test --benches`) runs each benchmark once, `--list` lists the ids,
-    /// a positional argument filters by regular expression (`--exact`: literally), `--quick`
-    /// uses perfkit's quick plan. Other flags of criterion's are accepted; those that change
+    /// Reads the command line as criterion does: `--list` lists the ids, `--test` runs each
+    /// benchmark once, a positional argument filters by regular expression (`--exact`:
+    /// literally), `--quick` uses perfkit's quick plan. Otherwise the benchmarks are measured,
+    /// with `--bench` (`cargo bench`) or without it (`cargo test --benches`, where a debug
+    /// build runs each once, as a perf test's does). Other flags of criterion's are accepted; those that change
     /// measurement are mapped, the rest (and unknown flags) are ignored with a note.
     ///
     /// # Panics

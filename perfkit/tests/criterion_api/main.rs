@@ -1,9 +1,11 @@
-//! criterion's API as suites use it, compiled and run the way `cargo test --benches` runs a
-//! criterion bench target (no `--bench`: criterion's test mode, each benchmark once). Both
-//! forms of `criterion_group!`, every configuration method, every `Bencher` method; `main`
-//! checks that every benchmark's routine ran. (`harness = false`: its `main` is the suite's.)
+//! criterion's API as suites use it, compiled and run the way `cargo test` runs a bench target
+//! (no `--bench`: in a debug build each benchmark runs once, in an optimised one it is
+//! measured, as perf tests are). Both forms of `criterion_group!`, every configuration method,
+//! every `Bencher` method; `main` checks that every benchmark's routine ran. (`harness =
+//! false`: its `main` is the suite's.)
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use perfkit::criterion::measurement::WallTime;
@@ -12,17 +14,18 @@ use perfkit::criterion::{
     PlottingBackend, SamplingMode, Throughput, black_box, criterion_group,
 };
 
-static RAN: AtomicUsize = AtomicUsize::new(0);
+/// The benchmarks whose routine ran.
+static RAN: Mutex<BTreeSet<&str>> = Mutex::new(BTreeSet::new());
 
-fn ran() {
-    RAN.fetch_add(1, Ordering::Relaxed);
+fn ran(benchmark: &'static str) {
+    RAN.lock().unwrap().insert(benchmark);
 }
 
 fn every_bencher_method(c: &mut Criterion) {
-    c.bench_function("iter", |b| b.iter(|| ran()));
+    c.bench_function("iter", |b| b.iter(|| ran("iter")));
     c.bench_function("iter_with_large_drop", |b| {
         b.iter_with_large_drop(|| {
-            ran();
+            ran("iter_with_large_drop");
             vec![0u8; 64]
         })
     });
@@ -30,7 +33,7 @@ fn every_bencher_method(c: &mut Criterion) {
         b.iter_with_setup(
             || vec![1u8; 64],
             |v| {
-                ran();
+                ran("iter_with_setup");
                 v.len()
             },
         )
@@ -39,7 +42,7 @@ fn every_bencher_method(c: &mut Criterion) {
         b.iter_batched(
             || 21u64,
             |x| {
-                ran();
+                ran("iter_batched");
                 x * 2
             },
             BatchSize::SmallInput,
@@ -49,7 +52,7 @@ fn every_bencher_method(c: &mut Criterion) {
         b.iter_batched_ref(
             Vec::<u8>::new,
             |v| {
-                ran();
+                ran("iter_batched_ref");
                 v.push(1)
             },
             BatchSize::LargeInput,
@@ -57,13 +60,13 @@ fn every_bencher_method(c: &mut Criterion) {
     });
     c.bench_function("iter_custom", |b| {
         b.iter_custom(|iters| {
-            ran();
+            ran("iter_custom");
             Duration::from_nanos(iters)
         })
     });
     c.bench_with_input(BenchmarkId::new("with_input", 8), &8u64, |b, &n| {
         b.iter(|| {
-            ran();
+            ran("with_input/8");
             black_box(n)
         })
     });
@@ -77,7 +80,7 @@ fn sized(group: &mut BenchmarkGroup<'_, WallTime>, n: u64) {
         &n,
         |b: &mut Bencher<'_>, &n| {
             b.iter(|| {
-                ran();
+                ran(if n == 10 { "sized/10" } else { "sized/100" });
                 (0..n).sum::<u64>()
             })
         },
@@ -100,12 +103,25 @@ fn a_configured_group(c: &mut Criterion) {
         sized(&mut group, n);
     }
     group.throughput(Throughput::BytesDecimal(3));
-    group.bench_function(BenchmarkId::new("bytes", "3 B"), |b| b.iter(|| ran()));
+    group.bench_function(BenchmarkId::new("bytes", "3 B"), |b| {
+        b.iter(|| ran("bytes"))
+    });
     group.finish();
 }
 
-/// The benchmarks above: 7 + 3.
-const BENCHMARKS: usize = 10;
+/// The benchmarks above.
+const BENCHMARKS: [&str; 10] = [
+    "bytes",
+    "iter",
+    "iter_batched",
+    "iter_batched_ref",
+    "iter_custom",
+    "iter_with_large_drop",
+    "iter_with_setup",
+    "sized/10",
+    "sized/100",
+    "with_input/8",
+];
 
 criterion_group!(simple, every_bencher_method);
 criterion_group! {
@@ -113,7 +129,7 @@ criterion_group! {
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(10))
-        .measurement_time(Duration::from_millis(50))
+        .measurement_time(Duration::from_millis(20))
         .noise_threshold(0.03)
         .significance_level(0.05)
         .confidence_level(0.95)
@@ -127,11 +143,7 @@ criterion_group! {
 fn main() {
     simple();
     configured();
-    // Test mode runs each routine once; perfkit's smoke run calls it exactly once.
-    assert_eq!(
-        RAN.load(Ordering::Relaxed),
-        BENCHMARKS,
-        "every benchmark ran once"
-    );
+    let ran: Vec<&str> = RAN.lock().unwrap().iter().copied().collect();
+    assert_eq!(ran, BENCHMARKS, "every benchmark's routine ran");
     Criterion::default().configure_from_args().final_summary();
 }
