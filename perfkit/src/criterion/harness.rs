@@ -69,14 +69,17 @@ fn settings(manifest_dir: &str) -> &'static Settings {
 /// `CARGO_MANIFEST_DIR` at run time, else the bench target's at compile time (given by
 /// `criterion_group!`), else the current directory.
 pub(crate) fn manifest_dir(compiled: Option<&'static str>) -> &'static str {
-    match compiled {
-        Some(dir) => manifest_dir_at_run_time(dir),
-        None => manifest_dir_at_run_time(leak(
-            std::env::current_dir()
-                .map(|d| d.to_string_lossy().into_owned())
-                .unwrap_or_else(|_| ".".to_owned()),
-        )),
-    }
+    static CURRENT: OnceLock<&'static str> = OnceLock::new();
+    let fallback = compiled.unwrap_or_else(|| {
+        CURRENT.get_or_init(|| {
+            leak(
+                std::env::current_dir()
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| ".".to_owned()),
+            )
+        })
+    });
+    manifest_dir_at_run_time(fallback)
 }
 
 /// [`Spec`] holds `'static` names; a benchmark process names a bounded set of benchmarks.

@@ -237,25 +237,44 @@ fn real_criterion_suites_run_and_record_under_criterions_ids() {
         "keyed by the commit"
     );
 
-    // The CLI reads them like perf tests.
+    // The CLI reads them like perf tests, and `run` measures a suite without `--bench`
+    // (`cargo test --release --benches`: perfkit's rule for an optimised `cargo test`).
     let target = target_dir().display().to_string();
-    let (mut ctx, out) = cargo_perfkit::Context::captured(dir, &[("CARGO_TARGET_DIR", &target)]);
-    let db_arg = db.display().to_string();
-    let argv = vec![
-        "cargo-perfkit",
-        "perfkit",
-        "history",
-        "u64[0]/itoa",
-        "--db",
-        &db_arg,
-    ];
-    let code = cargo_perfkit::run(argv, &mut ctx);
-    let history = out.stdout();
-    assert_eq!(code, 0, "{history}\n{}", out.stderr());
+    let cli = |args: &[&str]| {
+        let (mut ctx, out) =
+            cargo_perfkit::Context::captured(dir, &[("CARGO_TARGET_DIR", &target)]);
+        let mut argv = vec!["cargo-perfkit", "perfkit"];
+        argv.extend_from_slice(args);
+        let code = cargo_perfkit::run(argv, &mut ctx);
+        let (stdout, stderr) = (out.stdout(), out.stderr());
+        assert_eq!(code, 0, "cargo perfkit {args:?}:\n{stdout}\n{stderr}");
+        stdout
+    };
+    let history = cli(&["history", "u64[0]/itoa"]);
     assert!(
         history.contains("u64[0]/itoa") && history.contains("criterion suites"),
         "{history}"
     );
+    let run = cli(&[
+        "run",
+        "-p",
+        "itoa-criterion-suite",
+        "--",
+        "--benches",
+        r"u64\[0\]",
+    ]);
+    assert!(run.contains("u64[0]/std::fmt"), "{run}");
+    let store = Store::open_read_only(&db).unwrap();
+    let results = |name: &str| {
+        let b = store.benchmarks().unwrap();
+        b.iter().find(|b| b.name == name).map_or(0, |b| b.results)
+    };
+    assert_eq!(
+        results("u64[0]/itoa"),
+        2,
+        "`cargo perfkit run` recorded it again"
+    );
+    assert_eq!(results("u64[max]/itoa"), 1, "the filter left it out");
 
     eprintln!(
         "criterion suites: built after {built:?}, done after {:?}",
