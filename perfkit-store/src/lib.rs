@@ -46,6 +46,7 @@ mod gc;
 mod git;
 mod ids;
 mod location;
+mod metric;
 mod model;
 mod postgres;
 mod query;
@@ -55,6 +56,8 @@ mod samples;
 mod sqlite;
 mod store;
 mod sync;
+#[cfg(feature = "test-cluster")]
+pub mod test_cluster;
 mod testbed;
 mod uid;
 
@@ -64,6 +67,7 @@ pub use gc::{GcReport, PrunedCommit};
 pub use git::{FirstParents, GitContext};
 pub use ids::{BenchmarkId, CommitId, ResultId, RunId, TestbedId};
 pub use location::{DbLocation, default_db_path, workspace_root};
+pub use metric::{Better, MetricInfo};
 pub use model::{Commit, Run, Source, Timestamp};
 pub use postgres::{PG_SCHEMA_VERSION, redact_url};
 pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
@@ -75,7 +79,7 @@ pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{HISTORY_WALK, Imported, Recorded, Store};
-pub use sync::{RunFilter, StoredRun, SyncReport, sync};
+pub use sync::{RunFilter, SYNC_BATCH_RESULTS, StoredRun, SyncReport, sync};
 pub use testbed::{Machine, Testbed, rustc_version};
 
 /// A stable hash of what an imported result was read from (the parts, in order), for

@@ -23,6 +23,11 @@ pub mod complexity;
 #[cfg(feature = "criterion")]
 pub mod criterion;
 pub mod measure;
+/// What a metric is: its unit and which way is better (re-exported from the store, which
+/// records them).
+pub mod metric {
+    pub use perfkit_store::{Better, MetricInfo};
+}
 pub mod report;
 pub mod sides;
 pub mod spec;
