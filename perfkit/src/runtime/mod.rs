@@ -1,10 +1,13 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
 mod config;
+mod custom;
 mod history;
 mod instructions;
 mod registry;
+mod sampling;
 mod settings;
+mod variants;
 mod verdicts;
 
 use std::path::Path;
@@ -14,6 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use config::SettingsError;
 pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
+pub use variants::{Variant, arg_name};
+
+use perfkit_store::MetricInfo;
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
@@ -33,7 +39,8 @@ pub enum Routine<'a> {
     Bencher(fn(&mut Bencher)),
     /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
     Sized(fn(&mut Bencher, usize)),
-    /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs.
+    /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs. It runs on
+    /// the calling thread only (criterion's closures need not be `Send`).
     Closure(&'a dyn Fn(&mut Bencher)),
 }
 
@@ -51,6 +58,37 @@ impl std::fmt::Debug for Routine<'_> {
             Routine::Sized(_) => "Routine::Sized",
             Routine::Closure(_) => "Routine::Closure",
         })
+    }
+}
+
+/// The `fn` forms of a [`Routine`]: plain function pointers, which other threads may call
+/// (`threads = [...]`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FnRoutine {
+    Plain(fn()),
+    Bencher(fn(&mut Bencher)),
+    Sized(fn(&mut Bencher, usize)),
+}
+
+impl Routine<'_> {
+    /// This routine for other threads; `None` for a closure, which runs on its own thread.
+    pub(crate) fn for_threads(self) -> Option<FnRoutine> {
+        match self {
+            Routine::Plain(f) => Some(FnRoutine::Plain(f)),
+            Routine::Bencher(f) => Some(FnRoutine::Bencher(f)),
+            Routine::Sized(f) => Some(FnRoutine::Sized(f)),
+            Routine::Closure(_) => None,
+        }
+    }
+}
+
+impl From<FnRoutine> for Routine<'static> {
+    fn from(f: FnRoutine) -> Routine<'static> {
+        match f {
+            FnRoutine::Plain(f) => Routine::Plain(f),
+            FnRoutine::Bencher(f) => Routine::Bencher(f),
+            FnRoutine::Sized(f) => Routine::Sized(f),
+        }
     }
 }
 
@@ -73,7 +111,8 @@ pub struct Measurement {
 /// What a perf test produced: its measurements and the text it prints.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// One per size; empty in a smoke run.
+    /// One per case (type, argument, thread count), size and metric; empty in a
+    /// smoke run.
     pub measurements: Vec<Measurement>,
     /// The report (one block per measurement, plus notes).
     pub text: String,
@@ -89,6 +128,12 @@ pub struct Outcome {
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
 pub fn run(spec: &Spec, routine: Routine<'_>) {
+    run_variants(spec, &[Variant::of(routine)]);
+}
+
+/// [`run`] for a test with `types` or `args`: one benchmark per variant (and thread count).
+#[track_caller]
+pub fn run_variants(spec: &Spec, variants: &[Variant<'_>]) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -100,7 +145,7 @@ pub fn run(spec: &Spec, routine: Routine<'_>) {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
-    let outcome = execute(spec, routine, &settings);
+    let outcome = execute_variants(spec, variants, &settings);
     print!("{}", outcome.text);
     if let Some(failure) = outcome.failure {
         panic!("{failure}");
@@ -122,10 +167,57 @@ pub(crate) fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 }
 
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
-/// on a broken budget (a panic in the routine itself still propagates).
+/// on a broken budget (a panic in the routine itself still propagates). With `threads`, each
+/// thread count is a benchmark of its own (see [`execute_variants`]).
 pub fn execute(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
+    execute_variants(spec, &[Variant::of(routine)], settings)
+}
+
+/// [`execute`] for every case of a test: each variant (type, argument) at each thread count,
+/// each measured, judged and recorded as a benchmark of its own (named as
+/// [`Variant`]'s module explains). The outcomes are joined in order: the measurements of every
+/// case, its text, and the failures of all cases.
+pub fn execute_variants(spec: &Spec, variants: &[Variant<'_>], settings: &Settings) -> Outcome {
+    let mut cases = match variants::cases(spec, variants) {
+        Ok(cases) => cases,
+        Err(e) => {
+            return Outcome {
+                failure: Some(e.to_string()),
+                ..Outcome::default()
+            };
+        }
+    };
+    if settings.mode == Mode::Instructions
+        && cases.len() > 1
+        && let Some(case) = crate::measure::callgrind::child_case()
+    {
+        // A child under callgrind counts the one case its parent asked for (a test of one
+        // case counts it, whatever its name).
+        cases.retain(|c| c.spec.benchmark_name() == case);
+    }
+    let mut joined = Outcome::default();
+    let mut failures = Vec::new();
+    for case in cases {
+        let outcome = execute_case(&case.spec, case.routine, settings);
+        joined.measurements.extend(outcome.measurements);
+        joined.text.push_str(&outcome.text);
+        failures.extend(outcome.failure);
+    }
+    if !failures.is_empty() {
+        joined.failure = Some(failures.join("\n"));
+    }
+    joined
+}
+
+/// [`execute`] for one case.
+fn execute_case(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
-        smoke(routine, spec.sizes);
+        if let Err(e) = sampling::smoke(routine, spec.sizes, variants::threads_of(spec)) {
+            return Outcome {
+                failure: Some(format!("perf test `{}`: {e}", spec.benchmark_name())),
+                ..Outcome::default()
+            };
+        }
         static SAID: AtomicBool = AtomicBool::new(false);
         let text = if SAID.swap(true, Ordering::Relaxed) {
             String::new()
@@ -182,8 +274,10 @@ pub fn execute(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcom
                 checks: &m.checks,
             };
             outcome.text.push_str(&block.to_string());
-        } else {
+        } else if MetricInfo::is_builtin(m.metric) {
             outcome.text.push_str(&instructions::block(name, m));
+        } else {
+            outcome.text.push_str(&custom::block(name, m));
         }
         let failed: Vec<&BudgetCheck> = m.checks.iter().filter(|c| !c.passed()).collect();
         if !failed.is_empty() {
@@ -241,12 +335,8 @@ fn measure(
     };
     let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let mut b = Bencher::new(plan, mode);
-        call(routine, &mut b, size);
-        let samples = match (b.iter_calls(), b.take_samples()) {
-            (1, Some(samples)) => samples,
-            (calls, _) => return Err(misuse(name, calls)),
-        };
+        let (samples, reported) =
+            sampling::sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
         let summary = Summary::new(&samples.times_ns)
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
@@ -257,6 +347,7 @@ fn measure(
             summary,
             checks,
         });
+        out.extend(custom::measurements(name, reported, size)?);
     }
     Ok(out)
 }
@@ -374,13 +465,6 @@ fn call(routine: Routine<'_>, b: &mut Bencher, size: Option<usize>) {
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
         Routine::Closure(f) => f(b),
     }
-}
-
-/// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
-/// debug build of an O(n²) routine at the largest size can take minutes.
-fn smoke(routine: Routine<'_>, sizes: &[usize]) {
-    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
-    call(routine, &mut b, sizes.iter().copied().min());
 }
 
 fn misuse(name: &str, calls: u32) -> String {
