@@ -31,9 +31,10 @@ use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
-/// The user's function, in one of the three forms `#[perf_test]` accepts.
-#[derive(Debug, Clone, Copy)]
-pub enum Routine {
+/// The user's function, in one of the three forms `#[perf_test]` accepts, or a closure (a
+/// benchmark of [`crate::criterion`], which captures its input).
+#[derive(Clone, Copy)]
+pub enum Routine<'a> {
     /// `fn()`: the whole body is timed.
     Plain(fn()),
     /// `fn(&mut Bencher)`: only what `b.iter(...)` runs is timed.
@@ -45,6 +46,9 @@ pub enum Routine {
     /// `async fn()`: each iteration runs the whole future on a current-thread Tokio runtime
     /// (the `tokio` feature).
     Async(fn() -> BoxedFuture),
+    /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs. It runs on
+    /// the calling thread only (criterion's closures need not be `Send`).
+    Closure(&'a dyn Fn(&mut Bencher)),
 }
 
 /// The future of an `async fn` perf test, boxed so that every `async fn` has one type.
@@ -53,6 +57,60 @@ pub type BoxedFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 /// Boxes the future of an `async fn` perf test (the expansion's `|| boxed(f())`).
 pub fn boxed(future: impl std::future::Future<Output = ()> + 'static) -> BoxedFuture {
     Box::pin(future)
+}
+
+// A routine that panics is never called again (the panic fails the test or benchmark), so no
+// broken invariant of a closure's captures can be observed after unwinding: a `Routine` may
+// cross `catch_unwind` as the plain `fn` forms always could.
+impl std::panic::UnwindSafe for Routine<'_> {}
+impl std::panic::RefUnwindSafe for Routine<'_> {}
+
+impl std::fmt::Debug for Routine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Routine::Plain(_) => "Routine::Plain",
+            Routine::Bencher(_) => "Routine::Bencher",
+            Routine::Sized(_) => "Routine::Sized",
+            Routine::Closure(_) => "Routine::Closure",
+            Routine::Load(_) => "Routine::Load",
+            Routine::Async(_) => "Routine::Async",
+        })
+    }
+}
+
+/// The `fn` forms of a [`Routine`]: plain function pointers, which other threads may call
+/// (`threads = [...]`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FnRoutine {
+    Plain(fn()),
+    Bencher(fn(&mut Bencher)),
+    Sized(fn(&mut Bencher, usize)),
+    Async(fn() -> BoxedFuture),
+}
+
+impl Routine<'_> {
+    /// This routine for other threads; `None` for a closure, which runs on its own thread.
+    pub(crate) fn for_threads(self) -> Option<FnRoutine> {
+        match self {
+            Routine::Plain(f) => Some(FnRoutine::Plain(f)),
+            Routine::Bencher(f) => Some(FnRoutine::Bencher(f)),
+            Routine::Sized(f) => Some(FnRoutine::Sized(f)),
+            Routine::Async(f) => Some(FnRoutine::Async(f)),
+            // A load test runs its own workers; it is never handed to a team.
+            Routine::Closure(_) | Routine::Load(_) => None,
+        }
+    }
+}
+
+impl From<FnRoutine> for Routine<'static> {
+    fn from(f: FnRoutine) -> Routine<'static> {
+        match f {
+            FnRoutine::Plain(f) => Routine::Plain(f),
+            FnRoutine::Bencher(f) => Routine::Bencher(f),
+            FnRoutine::Sized(f) => Routine::Sized(f),
+            FnRoutine::Async(f) => Routine::Async(f),
+        }
+    }
 }
 
 /// One measured size (or the only measurement of an unsized test).
@@ -90,13 +148,13 @@ pub struct Outcome {
 /// `#[perf_test]` line), not at this file. Every panic here must stay in this function's own
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
-pub fn run(spec: &Spec, routine: Routine) {
+pub fn run(spec: &Spec, routine: Routine<'_>) {
     run_variants(spec, &[Variant::of(routine)]);
 }
 
 /// [`run`] for a test with `types` or `args`: one benchmark per variant (and thread count).
 #[track_caller]
-pub fn run_variants(spec: &Spec, variants: &[Variant]) {
+pub fn run_variants(spec: &Spec, variants: &[Variant<'_>]) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -119,7 +177,7 @@ pub fn run_variants(spec: &Spec, variants: &[Variant]) {
 /// `CARGO_MANIFEST_DIR` of this test process, else `compiled` (the macro's compile-time one).
 /// A test binary built for one checkout may be run for another (a shared target directory);
 /// the compile-time path would then record into the other checkout's store under its commit.
-fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
+pub(crate) fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
     static AT_RUN_TIME: OnceLock<Option<&'static str>> = OnceLock::new();
     AT_RUN_TIME
         .get_or_init(|| {
@@ -132,7 +190,7 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
 /// on a broken budget (a panic in the routine itself still propagates). With `threads`, each
 /// thread count is a benchmark of its own (see [`execute_variants`]).
-pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+pub fn execute(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     execute_variants(spec, &[Variant::of(routine)], settings)
 }
 
@@ -140,7 +198,7 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
 /// each measured, judged and recorded as a benchmark of its own (named as
 /// [`Variant`]'s module explains). The outcomes are joined in order: the measurements of every
 /// case, its text, and the failures of all cases.
-pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) -> Outcome {
+pub fn execute_variants(spec: &Spec, variants: &[Variant<'_>], settings: &Settings) -> Outcome {
     let mut cases = match variants::cases(spec, variants) {
         Ok(cases) => cases,
         Err(e) => {
@@ -173,7 +231,7 @@ pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) 
 }
 
 /// [`execute`] for one case.
-fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+fn execute_case(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     let spec = &file_budgets::apply(spec, &settings.budgets);
     if let Routine::Load(f) = routine {
         return load::execute(spec, f, settings);
@@ -298,7 +356,7 @@ fn plan_for(spec: &Spec, mode: Mode) -> Plan {
 /// Measures every size of the routine (one measurement for unsized tests) and checks budgets.
 fn measure(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
@@ -438,7 +496,7 @@ fn log_factor_tolerated(
     adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
-fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
+fn call(routine: Routine<'_>, b: &mut Bencher, size: Option<usize>) {
     match routine {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
@@ -446,6 +504,7 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
         // `execute` sends load tests to `load` before anything calls this.
         Routine::Load(_) => unreachable!("a load test is not run by a Bencher"),
         Routine::Async(f) => block_on_each(b, f),
+        Routine::Closure(f) => f(b),
     }
 }
 
