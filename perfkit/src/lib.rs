@@ -21,6 +21,7 @@ pub mod alloc;
 pub mod compare;
 pub mod complexity;
 pub mod measure;
+pub mod profile;
 pub mod report;
 pub mod sides;
 pub mod spec;

@@ -8,6 +8,8 @@ use super::clock::Clock;
 use super::plan::{Mode, Plan};
 use super::sampler;
 use crate::alloc;
+use crate::profile::sampler::{self as profiler, ProfilePlan, perfkit_profiled_routine};
+use crate::profile::{Profile, ProfileError};
 
 /// How many inputs [`Bencher::iter_batched`] prepares before timing them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,9 @@ pub struct Allocations {
     pub bytes: f64,
     /// Iterations the pass ran.
     pub iters: u64,
+    /// The peak heap of the pass: the most bytes its thread held at once beyond what it held
+    /// before (for a routine that frees what it allocates, the peak of one call).
+    pub peak_bytes: u64,
 }
 
 /// The measurement of one routine: per-iteration times plus allocations.
@@ -53,6 +58,8 @@ pub struct Bencher {
     clock: Clock,
     samples: Option<Samples>,
     calls: u32,
+    profile_plan: ProfilePlan,
+    profile: Option<Result<Profile, ProfileError>>,
 }
 
 /// Longest allocation pass, so counting a slow routine stays cheap.
@@ -76,7 +83,36 @@ impl Bencher {
             clock,
             samples: None,
             calls: 0,
+            profile_plan: ProfilePlan::DEFAULT,
+            profile: None,
         }
+    }
+
+    /// A bencher that profiles the routine for as long as `plan` says ([`Mode::Profile`])
+    /// instead of timing it.
+    pub fn profiling(plan: ProfilePlan) -> Bencher {
+        Bencher {
+            profile_plan: plan,
+            ..Bencher::new(Plan::DEFAULT, Mode::Profile)
+        }
+    }
+
+    /// The profile, once an `iter*` method has run in [`Mode::Profile`].
+    pub fn take_profile(&mut self) -> Option<Result<Profile, ProfileError>> {
+        self.profile.take()
+    }
+
+    /// Keeps the profile of `sampled`, with the allocations `count` gives (from the routine's
+    /// time per call).
+    fn profiled(
+        &mut self,
+        sampled: Result<profiler::Sampled, ProfileError>,
+        count: impl FnOnce(f64) -> Option<Allocations>,
+    ) {
+        self.profile = Some(sampled.and_then(|sampled| {
+            let allocations = count(sampled.per_call_ns);
+            Profile::from_sampled(sampled, allocations)
+        }));
     }
 
     /// The measurement, once an `iter*` method has run (never in [`Mode::Smoke`]).
@@ -102,6 +138,23 @@ impl Bencher {
                 for _ in 0..ITERATIONS {
                     black_box(routine());
                 }
+            });
+            return;
+        }
+        if self.mode == Mode::Profile {
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                perfkit_profiled_routine(&mut || {
+                    for _ in 0..k {
+                        black_box(routine());
+                    }
+                })
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    for _ in 0..k {
+                        black_box(routine());
+                    }
+                })
             });
             return;
         }
@@ -145,6 +198,31 @@ impl Bencher {
                 }
             });
             drop(outputs);
+            return;
+        }
+        if self.mode == Mode::Profile {
+            // Inputs made and outputs dropped outside the marker, as when timing.
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                let mut inputs = (0..k).map(|_| setup()).collect::<Vec<I>>().into_iter();
+                let mut outputs = Vec::with_capacity(k as usize);
+                perfkit_profiled_routine(&mut || {
+                    for input in inputs.by_ref() {
+                        outputs.push(black_box(routine(input)));
+                    }
+                });
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    let inputs: Vec<I> = (0..k).map(|_| setup()).collect();
+                    let mut outputs = Vec::with_capacity(inputs.len());
+                    let ((), counts) = alloc::count(|| {
+                        for input in inputs {
+                            outputs.push(black_box(routine(input)));
+                        }
+                    });
+                    counts
+                })
+            });
             return;
         }
         let per_batch = |k: u64| match size {
@@ -201,6 +279,20 @@ impl Bencher {
             });
             return;
         }
+        if self.mode == Mode::Profile {
+            // The routine's own clock reads are profiled with it: it times itself.
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                perfkit_profiled_routine(&mut || {
+                    black_box(routine(k));
+                })
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    black_box(routine(k));
+                })
+            });
+            return;
+        }
         let sampled = sampler::sample(&self.plan, &self.clock, &mut routine);
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
             black_box(routine(k));
@@ -234,6 +326,7 @@ fn alloc_pass<C: PassCounts>(
         allocs: counts.allocs as f64 / iters as f64,
         bytes: counts.bytes as f64 / iters as f64,
         iters,
+        peak_bytes: counts.peak_bytes,
     })
 }
 

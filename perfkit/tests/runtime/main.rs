@@ -7,6 +7,7 @@ mod callgrind;
 mod growth;
 mod history;
 mod lock;
+mod profile;
 mod read_only;
 mod registration;
 mod smoke;
