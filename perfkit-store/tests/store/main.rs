@@ -14,6 +14,7 @@ mod git;
 mod metrics;
 mod open;
 mod postgres;
+mod profiles;
 mod queries;
 pub mod roundtrip;
 mod support;
