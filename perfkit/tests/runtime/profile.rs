@@ -145,3 +145,105 @@ fn memory_comes_with_the_profile() {
         assert_eq!(a.peak_bytes, 5120);
     }
 }
+
+mod recorded {
+    //! `PERFKIT_PROFILE=1` end to end: a perf test in a child process (one history session per
+    //! process, as under `cargo test`) measures, records, profiles, writes the flame graph and
+    //! folded stacks under `.perfkit/profiles/<short sha>/`, and keeps the profile with its
+    //! result in the store.
+
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::Duration;
+
+    use perfkit::__private::{Routine, Spec};
+    use perfkit::measure::Mode;
+    use perfkit::profile::ProfilePlan;
+    use perfkit::{Bencher, History, HistoryConfig, Settings, execute};
+    use perfkit_store::{DbLocation, GitContext, ProfileKey, Store};
+
+    const CHILD: &str = "PERFKIT_TEST_PROFILE_CHILD";
+
+    fn sized(b: &mut Bencher, n: usize) {
+        b.iter(|| super::eighty_percent(n as u64) ^ super::twenty_percent(n as u64));
+    }
+
+    #[test]
+    #[ignore = "a child process of `a_profiled_test_writes_its_flame_graph_and_keeps_its_profile`"]
+    fn child() {
+        let repo = PathBuf::from(std::env::var_os(CHILD).expect("run by the parent test"));
+        let mut settings = Settings::isolated(Mode::Quick, repo.join("measure.lock"));
+        settings.history = History::Record(HistoryConfig {
+            db: DbLocation::Sqlite(repo.join(".perfkit/history.db")),
+            base: None,
+            testbed: Some("profiled".into()),
+        });
+        settings.profile = Some(ProfilePlan {
+            time: Duration::from_millis(500),
+            min_samples: 50,
+        });
+        let spec = Spec {
+            path: "profile::sized",
+            manifest_dir: Box::leak(repo.to_string_lossy().into_owned().into_boxed_str()),
+            sizes: &[100, 20_000],
+            ..Spec::DEFAULT
+        };
+        let outcome = execute(&spec, Routine::Sized(sized), &settings);
+        let report = format!(
+            "{}\n--- failure\n{}",
+            outcome.text,
+            outcome.failure.unwrap_or_default()
+        );
+        std::fs::write(repo.join("out.txt"), report).unwrap();
+    }
+
+    fn git(repo: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=p", "-c", "user.email=p@example.com"])
+            .args(args)
+            .current_dir(repo)
+            .output()
+            .expect("git is installed");
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    }
+
+    #[test]
+    fn a_profiled_test_writes_its_flame_graph_and_keeps_its_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().to_owned();
+        git(&repo, &["init", "-q", "-b", "main"]);
+        git(&repo, &["commit", "-q", "--allow-empty", "-m", "A"]);
+        let status = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "profile::recorded::child", "--ignored"])
+            .env(CHILD, &repo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = std::fs::read_to_string(repo.join("out.txt")).unwrap();
+        assert!(out.ends_with("--- failure\n"), "{out}");
+        // The largest size is profiled.
+        assert!(out.contains("profile profile::sized (n = 20000)"), "{out}");
+        assert!(out.contains("eighty_percent"), "{out}");
+        let head = GitContext::discover(&repo).head().cloned().unwrap();
+        let stem = format!(
+            ".perfkit/profiles/{}/profile__sized-n20000",
+            head.short_sha()
+        );
+        assert!(out.contains(&format!("{stem}.svg")), "{out}");
+        let svg = std::fs::read_to_string(repo.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.contains("eighty_percent"));
+        let folded = std::fs::read_to_string(repo.join(format!("{stem}.folded"))).unwrap();
+
+        let store = Store::open(&repo.join(".perfkit/history.db")).unwrap();
+        let key = ProfileKey {
+            benchmark: "profile::sized",
+            size: Some(20_000),
+        };
+        let testbeds = store.testbeds().unwrap();
+        let stored = testbeds
+            .iter()
+            .find_map(|t| store.profile_at(&head.sha, &t.testbed, key).unwrap())
+            .expect("the profile is kept with the result");
+        assert_eq!(stored.folded, folded);
+    }
+}
