@@ -33,6 +33,30 @@ pub use text::{describe_growth, short_routine_note};
 
 use crate::measure::Allocations;
 
+/// The file name (without extension) of a benchmark's profile at `size`, under
+/// `.perfkit/profiles/<short sha>/`: `playbook::parse` at 1000 is `playbook__parse-n1000`.
+///
+/// ```
+/// assert_eq!(perfkit::profile::file_stem("playbook::parse", Some(1000)), "playbook__parse-n1000");
+/// assert_eq!(perfkit::profile::file_stem("a/b c", None), "a_b_c");
+/// ```
+pub fn file_stem(name: &str, size: Option<u64>) -> String {
+    let mut stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Some(n) = size {
+        stem.push_str(&format!("-n{n}"));
+    }
+    stem
+}
+
 /// How many functions a profile lists.
 pub const TOP: usize = 10;
 

@@ -12,7 +12,7 @@ use super::history::{self, Series};
 use super::settings::Settings;
 use super::{Routine, call};
 use crate::measure::Bencher;
-use crate::profile::{Profile, ProfilePlan, flame};
+use crate::profile::{Profile, ProfilePlan, file_stem, flame};
 use crate::spec::Spec;
 
 /// A routine's profile at one size.
@@ -56,8 +56,7 @@ pub(super) fn keep(
         .size
         .map(|n| format!(" (n = {n})"))
         .unwrap_or_default();
-    let _ = writeln!(text, "profile {name}{size_label}");
-    text.push_str(&profile.to_string());
+    let mut block = format!("profile {name}{size_label}\n{profile}");
 
     let root = perfkit_store::workspace_root(Path::new(spec.manifest_dir));
     let commit = history::head_commit(&settings.history, series).or_else(|| {
@@ -69,7 +68,7 @@ pub(super) fn keep(
     let relative = PathBuf::from(".perfkit")
         .join("profiles")
         .join(dir_name)
-        .join(file_stem(name, profiled.size));
+        .join(file_stem(name, profiled.size.map(|n| n as u64)));
     let svg_path = root.join(relative.with_extension("svg"));
     let folded_path = root.join(relative.with_extension("folded"));
     let subtitle = format!(
@@ -77,21 +76,24 @@ pub(super) fn keep(
         profile.samples(),
         profile.elapsed.as_secs_f64()
     );
+    let _ = writeln!(
+        block,
+        "  flame   {} (folded stacks: {})",
+        relative.with_extension("svg").display(),
+        relative.with_extension("folded").display()
+    );
+    // The block is also kept beside the graph: `cargo perfkit profile` prints it from there,
+    // since the test harness captures a passing test's output.
     let written = flame::flame_graph(&profile.folded, &format!("{name}{size_label}"), &subtitle)
         .and_then(|svg| {
             std::fs::create_dir_all(svg_path.parent().expect("a file in a directory"))?;
             std::fs::write(&svg_path, svg)?;
-            std::fs::write(&folded_path, profile.folded.to_string())
+            std::fs::write(&folded_path, profile.folded.to_string())?;
+            std::fs::write(root.join(relative.with_extension("txt")), &block)
         });
+    text.push_str(&block);
     match written {
-        Ok(()) => {
-            let _ = writeln!(
-                text,
-                "  flame   {} (folded stacks: {})",
-                relative.with_extension("svg").display(),
-                relative.with_extension("folded").display()
-            );
-        }
+        Ok(()) => {}
         Err(e) => {
             return Err(format!(
                 "perf test `{name}`: cannot write its profile to {}: {e}",
@@ -105,36 +107,4 @@ pub(super) fn keep(
         peak_bytes: profile.allocations.map(|a| a.peak_bytes),
     };
     history::record_profile(&settings.history, series, profiled.size, &stored)
-}
-
-/// A file name for a benchmark and size: `playbook::parse` at 1000 is `playbook__parse-n1000`.
-pub(crate) fn file_stem(name: &str, size: Option<usize>) -> String {
-    let mut stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if let Some(n) = size {
-        let _ = write!(stem, "-n{n}");
-    }
-    stem
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_stems_are_plain() {
-        assert_eq!(
-            file_stem("playbook::parse", Some(1000)),
-            "playbook__parse-n1000"
-        );
-        assert_eq!(file_stem("a/b c", None), "a_b_c");
-    }
 }
