@@ -148,3 +148,97 @@ impl Profile {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::harness::{RawFrame, RawStack, routine_stacks};
+    use super::sampler::Sampled;
+    use super::*;
+
+    fn sampled(frames: &[&[Option<&str>]]) -> Sampled {
+        let raw: Vec<RawStack> = frames
+            .iter()
+            .map(|names| RawStack {
+                frames: names
+                    .iter()
+                    .map(|n| RawFrame {
+                        name: n.map(str::to_owned),
+                        located: false,
+                    })
+                    .collect(),
+                count: 10,
+            })
+            .collect();
+        Sampled {
+            stacks: routine_stacks(&raw),
+            elapsed: Duration::from_secs(1),
+            per_call_ns: 1e7,
+            batch: 1,
+        }
+    }
+
+    /// Issue 15: a stripped binary names no frame; the error says how to keep symbols.
+    #[test]
+    fn stripped_symbols_say_how_to_keep_them() {
+        let e = Profile::from_sampled(sampled(&[&[None, None, None], &[None, None]]), None)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            ProfileError::SymbolsStripped {
+                unnamed_percent: 100.0
+            }
+        );
+        let text = e.to_string();
+        assert!(text.contains("strip = false"), "{text}");
+        assert!(text.contains("debug = \"line-tables-only\""), "{text}");
+    }
+
+    #[test]
+    fn no_sample_in_the_routine_says_to_profile_longer() {
+        let e =
+            Profile::from_sampled(sampled(&[&[Some("main"), Some("other")]]), None).unwrap_err();
+        assert!(
+            matches!(e, ProfileError::NoSamples { outside: 10, .. }),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("--time"), "{e}");
+    }
+
+    #[test]
+    fn missing_line_tables_are_noted() {
+        let p = Profile::from_sampled(
+            sampled(&[&[Some("main"), Some(harness::MARKER), Some("work")]]),
+            None,
+        )
+        .unwrap();
+        assert!(
+            p.to_string().contains("debug = \"line-tables-only\""),
+            "{p}"
+        );
+    }
+
+    /// What a profile prints (the hottest functions, memory, notes), on a synthetic profile.
+    #[test]
+    fn the_block() {
+        let profile = Profile {
+            folded: Folded::parse(
+                "find_dups;insert;probe 1600\nfind_dups;insert;hash 300\nfind_dups 100\n",
+            )
+            .unwrap(),
+            outside: 12,
+            elapsed: Duration::from_secs(10),
+            per_call_ns: 250_000.0,
+            batch: 40,
+            allocations: Some(Allocations {
+                allocs: 14.0,
+                bytes: 1_572_864.0,
+                iters: 40,
+                peak_bytes: 1_048_576,
+            }),
+            unlocated_share: 0.0,
+        };
+        insta::assert_snapshot!(profile.to_string());
+    }
+}
