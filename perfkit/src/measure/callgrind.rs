@@ -245,6 +245,16 @@ impl fmt::Display for Counts {
     }
 }
 
+/// The environment variable that names the case a child counts, for a test that is several
+/// benchmarks (`types`, `args`): each child runs the whole test function, and counts only this
+/// one of its cases.
+pub const CASE_ENV: &str = "PERFKIT_CALLGRIND_CASE";
+
+/// In a child run: the benchmark name of the case to count.
+pub fn child_case() -> Option<String> {
+    std::env::var(CASE_ENV).ok()
+}
+
 /// In a child run: `Some(size)` (`Some(None)` for an unsized test) when this process is one
 /// that a perf test started under callgrind, `None` otherwise.
 pub fn child_size() -> Option<Option<usize>> {
@@ -275,9 +285,9 @@ pub fn test_name(path: &str) -> &str {
     path.split_once("::").map_or(path, |(_, rest)| rest)
 }
 
-/// Runs test `test` of this test binary once under callgrind at `size` and returns the counts
-/// of its [`ITERATIONS`] counted iterations.
-pub fn count(test: &str, size: Option<usize>) -> Result<Counts, CallgrindError> {
+/// Runs test `test` of this test binary once under callgrind, counting its case named `case`
+/// at `size`, and returns the counts of its [`ITERATIONS`] counted iterations.
+pub fn count(test: &str, case: &str, size: Option<usize>) -> Result<Counts, CallgrindError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let exe = std::env::current_exe().map_err(|source| CallgrindError::Spawn {
         exe: "the test binary".into(),
@@ -297,6 +307,7 @@ pub fn count(test: &str, size: Option<usize>) -> Result<Counts, CallgrindError> 
         .arg(&exe)
         .args(["--exact", test, "--include-ignored", "--test-threads=1"])
         .env(CHILD_ENV, size.map(|n| n.to_string()).unwrap_or_default())
+        .env(CASE_ENV, case)
         .output()
         .map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => CallgrindError::ValgrindMissing,

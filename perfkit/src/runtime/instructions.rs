@@ -40,6 +40,12 @@ pub(super) fn child(spec: &Spec, routine: Routine, size: Option<usize>) -> Outco
 pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>, String> {
     let name = spec.benchmark_name();
     let fail = |e: &dyn std::fmt::Display| format!("perf test `{name}`: {e}");
+    if super::variants::threads_of(spec) > 1 {
+        return Err(fail(
+            &"its thread counts above 1 cannot be counted: callgrind runs one thread at a time, \
+              so there is no contention to count; measure time instead (unset PERFKIT)",
+        ));
+    }
     callgrind::check_supported().map_err(|e| fail(&e))?;
     let test = callgrind::test_name(spec.path);
     let sizes: Vec<Option<usize>> = match routine {
@@ -50,7 +56,7 @@ pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>,
     for size in sizes {
         let mut values: [Vec<f64>; 4] = Default::default();
         for _ in 0..CHILD_RUNS {
-            let counts = callgrind::count(test, size).map_err(|e| fail(&e))?;
+            let counts = callgrind::count(test, name, size).map_err(|e| fail(&e))?;
             for (i, (_, v)) in counts.per_iteration(ITERATIONS).into_iter().enumerate() {
                 values[i].push(v);
             }

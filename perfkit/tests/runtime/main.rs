@@ -4,6 +4,7 @@
 mod allocations;
 mod budgets;
 mod callgrind;
+mod custom_metric;
 mod growth;
 mod history;
 mod lock;
@@ -11,6 +12,7 @@ mod profile;
 mod read_only;
 mod registration;
 mod smoke;
+mod variants;
 
 #[global_allocator]
 static ALLOC: perfkit::alloc::Counting = perfkit::alloc::Counting;
