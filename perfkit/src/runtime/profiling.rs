@@ -24,7 +24,7 @@ pub(super) struct Profiled {
 /// Samples the routine at its largest size (the size where its cost shows most).
 pub(super) fn profile(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     plan: ProfilePlan,
 ) -> Result<Profiled, String> {
     let name = spec.benchmark_name();
