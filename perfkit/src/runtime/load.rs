@@ -35,11 +35,11 @@ pub(super) fn execute(spec: &Spec, f: fn(&mut Load), settings: &Settings) -> Out
             outcome.text = format!("perfkit: {}\n", settings.smoke_reason);
             return outcome;
         }
-        Mode::Instructions => {
+        Mode::Instructions | Mode::Profile => {
             outcome.text = format!(
-                "perfkit: load test `{name}` skipped: instructions mode counts one routine's \
-                 instructions, and a load test runs many at once; run it without \
-                 PERFKIT=instructions\n"
+                "perfkit: load test `{name}` skipped: counting instructions and profiling follow \
+                 one routine's calls, and a load test runs many at once on many workers; run it \
+                 without PERFKIT=instructions or `cargo perfkit profile`\n"
             );
             return outcome;
         }

@@ -4,6 +4,7 @@
 //! then `perfkit.toml` at the workspace root, then the defaults.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueError};
 use perfkit_store::DbLocation;
@@ -13,6 +14,7 @@ use perfkit_store::MetricInfo;
 
 use crate::compare::{VerdictRule, configured_rule, default_rule};
 use crate::measure::Mode;
+use crate::profile::ProfilePlan;
 
 /// The choices for a perf test run.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +37,9 @@ pub struct Settings {
     pub gate: bool,
     /// `[[budget]]` entries of `perfkit.toml`, added to a test's own budgets.
     pub budgets: Vec<super::file_budgets::FileBudget>,
+    /// `PERFKIT_PROFILE=1`: also profile each test's routine after measuring it, this long
+    /// (`PERFKIT_PROFILE_TIME`, default [`ProfilePlan::DEFAULT`]).
+    pub profile: Option<ProfilePlan>,
 }
 
 /// What a perf test does with history.
@@ -76,6 +81,7 @@ impl Settings {
             count_rule: default_rule(&counts()),
             gate: false,
             budgets: Vec::new(),
+            profile: None,
         }
     }
 
@@ -137,6 +143,14 @@ impl Settings {
         let gate = read(&var, "PERFKIT_GATE", grammar::flag)?
             .or(config.fail_on_regression)
             .unwrap_or(false);
+        let profile = read(&var, "PERFKIT_PROFILE", grammar::flag)?
+            .unwrap_or(false)
+            .then_some(ProfilePlan::DEFAULT);
+        let profile_time = read(&var, "PERFKIT_PROFILE_TIME", grammar::duration_ns)?;
+        let profile = match (profile, profile_time) {
+            (Some(_), Some(ns)) => Some(ProfilePlan::for_time(Duration::from_nanos(ns.value))),
+            (profile, _) => profile,
+        };
         Ok(Settings {
             mode,
             smoke_reason,
@@ -146,6 +160,7 @@ impl Settings {
             count_rule,
             gate,
             budgets: config.budgets.clone(),
+            profile,
         })
     }
 }

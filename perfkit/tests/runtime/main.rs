@@ -9,6 +9,7 @@ mod growth;
 mod history;
 mod load;
 mod lock;
+mod profile;
 mod read_only;
 mod registration;
 mod smoke;
