@@ -317,6 +317,10 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
+    /// Which metric's series are exported: time (ns per iteration, the default), or a count
+    /// from `PERFKIT=instructions` runs (instructions, estimated_cycles, l1_misses, ll_misses).
+    #[arg(long, value_name = "METRIC", default_value = perfkit_store::DEFAULT_METRIC)]
+    pub metric: String,
 }
 
 /// `cargo perfkit gc`.

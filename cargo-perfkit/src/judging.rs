@@ -172,8 +172,14 @@ pub fn head_points(
         points = HeadRuns::Clean.select(all);
     }
     if points.is_empty() {
+        // Counts are recorded only by runs that ask for them.
+        let (of, flag) = match metric {
+            DEFAULT_METRIC => (String::new(), String::new()),
+            m => (format!(" of {m}"), format!(" --metric {m}")),
+        };
         return Err(CliError::usage(format!(
-            "no results at {} ({}) on testbed `{}`: run `cargo perfkit run` at that commit first",
+            "no results{of} at {} ({}) on testbed `{}`: run `cargo perfkit run{flag}` at that \
+             commit first",
             commit.short_sha(),
             commit.summary,
             testbed.name
@@ -210,13 +216,14 @@ pub struct Described {
     pub newest: Record,
 }
 
-/// The current commit's head (as [`head`] selects it), per series, described.
+/// The current commit's head of `metric` (as [`head`] selects it), per series, described.
 pub fn describe_head(
     store: &Store,
     git: &GitContext,
     testbed: &Testbed,
+    metric: &str,
 ) -> Result<(CommitRuns, BTreeMap<SeriesKey, Described>), CliError> {
-    let (commit, points) = head_points(store, git, testbed, None, DEFAULT_METRIC)?;
+    let (commit, points) = head_points(store, git, testbed, None, metric)?;
     let runs = CommitRuns::from_points(commit, &points).expect("head_points returns some");
     let mut described: BTreeMap<SeriesKey, Described> = BTreeMap::new();
     let mut points = points;

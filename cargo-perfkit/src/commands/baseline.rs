@@ -35,7 +35,7 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let (head, described) = describe_head(&store, &git, &testbed)?;
+    let (head, described) = describe_head(&store, &git, &testbed, perfkit_store::DEFAULT_METRIC)?;
     let entries: Vec<Entry<'_>> = described
         .iter()
         .filter_map(|(key, d)| {
