@@ -269,6 +269,32 @@ pub fn check_supported() -> Result<(), CallgrindError> {
     }
 }
 
+/// For test suites that need Valgrind: `true` when callgrind can count here; `false` (after
+/// printing why) when Valgrind is missing or the platform is not supported, unless `CI=true`
+/// or `PERFKIT_REQUIRE_TOOLS=1` require it (CI installs Valgrind, so there the tests must run):
+/// then it panics with the reason.
+///
+/// # Panics
+///
+/// As said, and when `valgrind --version` cannot be started for another reason.
+#[doc(hidden)]
+pub fn available_for_tests() -> bool {
+    match check_supported() {
+        Ok(()) => true,
+        Err(e @ (CallgrindError::ValgrindMissing | CallgrindError::NotSupported { .. })) => {
+            let required = std::env::var("CI").is_ok_and(|v| v == "true")
+                || std::env::var("PERFKIT_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "Valgrind is required here (CI or PERFKIT_REQUIRE_TOOLS=1): {e}"
+            );
+            println!("skipped: {e}");
+            false
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// The name libtest gives the test at `path` (`module_path!()::fn_name`): the path without its
 /// crate.
 pub fn test_name(path: &str) -> &str {

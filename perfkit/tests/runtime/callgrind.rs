@@ -7,7 +7,7 @@
 
 use perfkit::__private::{Routine, Spec};
 use perfkit::measure::Mode;
-use perfkit::measure::callgrind::{self, CallgrindError};
+use perfkit::measure::callgrind;
 use perfkit::{Bencher, Settings, black_box, execute};
 
 /// Work per call: `n` rounds of a multiply-add that the optimiser cannot fold away.
@@ -56,22 +56,9 @@ fn child_2n() {
     child(two_n_rounds);
 }
 
-/// `Ok(false)` (after printing why) when Valgrind is absent and nothing requires it.
+/// `false` (after printing why) when Valgrind is absent and nothing requires it.
 fn valgrind_here() -> bool {
-    match callgrind::check_supported() {
-        Ok(()) => true,
-        Err(e @ (CallgrindError::ValgrindMissing | CallgrindError::NotSupported { .. })) => {
-            let required = std::env::var("CI").is_ok_and(|v| v == "true")
-                || std::env::var("PERFKIT_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "Valgrind is required here (CI or PERFKIT_REQUIRE_TOOLS=1): {e}"
-            );
-            println!("skipped: {e}");
-            false
-        }
-        Err(e) => panic!("{e}"),
-    }
+    callgrind::available_for_tests()
 }
 
 #[test]
