@@ -2,7 +2,7 @@
 
 mod config;
 mod history;
-mod instructions;
+pub(crate) mod instructions;
 mod registry;
 mod settings;
 mod verdicts;
@@ -35,7 +35,7 @@ pub enum Routine {
 }
 
 /// One measured size (or the only measurement of an unsized test).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     /// What the samples measure: `time` (ns per iteration) or, in instructions mode, one of
     /// [`callgrind::METRICS`](crate::measure::callgrind::METRICS) per iteration.
