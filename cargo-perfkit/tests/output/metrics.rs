@@ -120,11 +120,17 @@ fn export_exports_the_metric_asked_for() {
     assert_eq!(code, exit::OK);
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
-    assert!(header.contains(",n,mean,median,median_ci_lower,"), "{header}");
+    assert!(
+        header.contains(",n,mean,median,median_ci_lower,"),
+        "{header}"
+    );
     assert!(!header.contains("_ns"), "{header}");
     // parse and render at three commits each.
     assert_eq!(lines.clone().count(), 6, "{csv}");
-    assert!(lines.any(|l| l.starts_with("app::render,") && l.contains(",2040000,")), "{csv}");
+    assert!(
+        lines.any(|l| l.starts_with("app::render,") && l.contains(",2040000,")),
+        "{csv}"
+    );
 
     let (code, bmf, _) = p.perfkit(&["export", "--metric", "estimated_cycles", "--format", "bmf"]);
     assert_eq!(code, exit::OK, "{bmf}");
@@ -132,7 +138,10 @@ fn export_exports_the_metric_asked_for() {
     let measures = bmf["app::render"].as_object().unwrap();
     assert_eq!(measures.keys().collect::<Vec<_>>(), ["estimated-cycles"]);
     assert_eq!(measures["estimated-cycles"]["value"], 2_500_000.0);
-    assert!(bmf.get("app::parse").is_none(), "parse has no estimated cycles: {bmf}");
+    assert!(
+        bmf.get("app::parse").is_none(),
+        "parse has no estimated cycles: {bmf}"
+    );
 }
 
 #[test]

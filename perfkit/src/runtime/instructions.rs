@@ -48,9 +48,7 @@ pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>,
     };
     let mut out = Vec::with_capacity(sizes.len() * METRICS.len());
     for size in sizes {
-        let counted = measurements(size, spec.max_instructions, || {
-            callgrind::count(test, size)
-        });
+        let counted = measurements(size, spec.max_instructions, || callgrind::count(test, size));
         out.extend(counted.map_err(|e| fail(&e))?);
     }
     Ok(out)
@@ -74,8 +72,8 @@ pub(crate) fn measurements(
     }
     let mut out = Vec::with_capacity(METRICS.len());
     for (metric, values) in METRICS.into_iter().zip(values) {
-        let summary = Summary::new(&values)
-            .map_err(|e| format!("its {metric} counts are unusable: {e}"))?;
+        let summary =
+            Summary::new(&values).map_err(|e| format!("its {metric} counts are unusable: {e}"))?;
         let checks = match (metric, max_instructions) {
             ("instructions", Some(max)) => vec![BudgetCheck {
                 limit: Limit::Instructions,

@@ -41,7 +41,13 @@ pub(super) fn run<T>(
             (variant.batch)(&input, ITERATIONS, Loop::Counted);
         }
         // Another comparison of the same test is being counted: this one runs nothing.
-        return report(c.name, names, "a child run under callgrind", Vec::new(), None);
+        return report(
+            c.name,
+            names,
+            "a child run under callgrind",
+            Vec::new(),
+            None,
+        );
     }
 
     let name = c.name.clone();

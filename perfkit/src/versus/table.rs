@@ -104,11 +104,10 @@ impl ComparisonReport {
             self.counts.iter().map(|v| instructions(v)).collect();
         for (row, &(size, _)) in columns[0].iter().enumerate() {
             let mut cells = vec![size.map(|n| n.to_string()).unwrap_or_default()];
-            cells.extend(
-                columns
-                    .iter()
-                    .map(|c| c.get(row).map_or("n/a".to_owned(), |m| format_count_si(m.1))),
-            );
+            cells.extend(columns.iter().map(|c| {
+                c.get(row)
+                    .map_or("n/a".to_owned(), |m| format_count_si(m.1))
+            }));
             table.row(cells);
         }
         write!(f, "{table}")?;

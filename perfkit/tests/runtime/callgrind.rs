@@ -222,15 +222,24 @@ fn comparison_variants_are_counted_and_recorded() {
     assert!(report.is_skipped() && report.sizes.is_empty(), "{report}");
     report.assert_faster("n", "2n").assert_faster("2n", "n");
     let [n, two_n] = [0, 1].map(|v| instructions(&report.counts[v]));
-    assert_eq!(n.iter().map(|c| c.0).collect::<Vec<_>>(), [Some(10_000), Some(20_000)]);
+    assert_eq!(
+        n.iter().map(|c| c.0).collect::<Vec<_>>(),
+        [Some(10_000), Some(20_000)]
+    );
     for (a, b) in n.iter().zip(&two_n) {
         let ratio = b.1 / a.1;
-        assert!((ratio - 2.0).abs() < 0.01, "2n / n = {ratio}: {n:?} {two_n:?}");
+        assert!(
+            (ratio - 2.0).abs() < 0.01,
+            "2n / n = {ratio}: {n:?} {two_n:?}"
+        );
     }
     let growth = n[1].1 / n[0].1;
     assert!((growth - 2.0).abs() < 0.01, "n: 20 000 / 10 000 = {growth}");
     let text = report.to_string();
-    assert!(text.contains("PERFKIT=instructions: counted under callgrind"), "{text}");
+    assert!(
+        text.contains("PERFKIT=instructions: counted under callgrind"),
+        "{text}"
+    );
 
     let store = perfkit_store::Store::open(&db).unwrap();
     let names: Vec<(String, Vec<u64>)> = store
@@ -242,7 +251,10 @@ fn comparison_variants_are_counted_and_recorded() {
     let sizes = vec![10_000, 20_000];
     assert_eq!(
         names,
-        [("work/2n".to_owned(), sizes.clone()), ("work/n".to_owned(), sizes)]
+        [
+            ("work/2n".to_owned(), sizes.clone()),
+            ("work/n".to_owned(), sizes)
+        ]
     );
     let testbed = store.testbeds().unwrap().remove(0).testbed;
     let mut query = perfkit_store::HistoryQuery::new("work/n", &testbed);
@@ -250,7 +262,14 @@ fn comparison_variants_are_counted_and_recorded() {
     query.metric = "instructions";
     let recorded = store.history(&query).unwrap();
     assert_eq!(recorded.len(), 2, "one result per size");
-    assert!(recorded.iter().all(|p| p.record.samples.len() == callgrind::CHILD_RUNS));
+    assert!(
+        recorded
+            .iter()
+            .all(|p| p.record.samples.len() == callgrind::CHILD_RUNS)
+    );
     query.metric = perfkit_store::DEFAULT_METRIC;
-    assert!(store.history(&query).unwrap().is_empty(), "no time recorded");
+    assert!(
+        store.history(&query).unwrap().is_empty(),
+        "no time recorded"
+    );
 }

@@ -324,7 +324,10 @@ fn ab_on_instruction_counts_catches_a_two_percent_change() {
     let s = &*SCENARIO;
     let perf = std::fs::read_to_string(s.path().join("tests/perf.rs")).unwrap();
     let base_text = perf.replace("const FACTOR: u64 = 3;", "const FACTOR: u64 = 1;");
-    assert_ne!(base_text, perf, "the fixture's `slow` commit sets FACTOR = 3");
+    assert_ne!(
+        base_text, perf,
+        "the fixture's `slow` commit sets FACTOR = 3"
+    );
     let head_text = base_text.replace("2_000 * FACTOR", "2_040 * FACTOR");
     let base = commit_beside_head(s.path(), "tests/perf.rs", &base_text, "counts: base");
     let head = commit_beside_head(s.path(), "tests/perf.rs", &head_text, "counts: +2%");
@@ -350,7 +353,10 @@ fn ab_on_instruction_counts_catches_a_two_percent_change() {
         out.stderr.contains("round 3/3") && !out.stderr.contains("round 4/"),
         "three rounds for counts: {out:#?}"
     );
-    assert!(out.stdout.contains("instructions per iteration"), "{out:#?}");
+    assert!(
+        out.stdout.contains("instructions per iteration"),
+        "{out:#?}"
+    );
     // The rounds recorded counts, not time.
     let store = Store::open(db.path().join("ab.db").as_path()).unwrap();
     assert_eq!(runs_at(&store, &head), 0, "no time recorded: {out:#?}");
