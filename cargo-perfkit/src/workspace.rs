@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use perfkit::compare::{VerdictRule, is_count};
+use perfkit::compare::{VerdictRule, configured_rule};
 use perfkit_store::{DbLocation, GitContext, Machine, Store, Testbed, TestbedSummary};
 
 use crate::cli::{Fdr, Global, RuleArgs};
@@ -72,14 +72,11 @@ impl Workspace {
     }
 
     /// The verdict rule for `args.metric`: the settings' (for counts, their count rule, whose
-    /// default threshold is lower), with `args` applied.
-    /// The flags were checked by the grammar when clap read them.
-    pub fn rule(&self, args: &RuleArgs) -> Result<(VerdictRule, bool), CliError> {
-        let mut rule = if is_count(&args.metric) {
-            self.count_rule
-        } else {
-            self.rule
-        };
+    /// default threshold is lower), facing the metric's direction as `store` describes it,
+    /// with `args` applied. The flags were checked by the grammar when clap read them.
+    pub fn rule(&self, args: &RuleArgs, store: &Store) -> Result<(VerdictRule, bool), CliError> {
+        let info = store.metric_info(&args.metric)?;
+        let mut rule = configured_rule(&info, self.rule, self.count_rule);
         if let Some(alpha) = args.alpha {
             rule.alpha = alpha;
         }

@@ -13,6 +13,7 @@ use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
+use crate::metric::MetricInfo;
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
@@ -104,4 +105,10 @@ pub(crate) trait Backend: Send {
     /// Records a run copied from another store under its uid, with its results, in one
     /// transaction; `false` (and nothing written) when a run with that uid is here already.
     fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError>;
+
+    /// Stores a metric's unit and direction, replacing an earlier declaration of its name.
+    fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError>;
+
+    /// Every declared metric, by name.
+    fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError>;
 }

@@ -193,6 +193,16 @@ pub enum StoreError {
         what: String,
     },
 
+    /// A declaration of a metric under the name of one perfkit measures itself.
+    #[error(
+        "`{name}` is a metric perfkit measures itself, with its own unit and direction; give \
+         your metric another name (for example `my_{name}`)"
+    )]
+    BuiltinMetric {
+        /// The name.
+        name: String,
+    },
+
     /// A revision (`PERFKIT_BASELINE`, `--base`) that git cannot resolve to a commit.
     #[error(
         "git cannot resolve `{rev}` to a commit ({cause}); use a branch, tag, SHA or HEAD~N that \

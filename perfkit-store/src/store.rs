@@ -14,6 +14,7 @@ use crate::gc::GcReport;
 use crate::git::GitContext;
 use crate::ids::{ResultId, RunId};
 use crate::location::DbLocation;
+use crate::metric::MetricInfo;
 use crate::model::{Commit, Run};
 use crate::postgres::PostgresBackend;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
@@ -180,6 +181,36 @@ impl Store {
     /// transaction; `false` (nothing written) when this store holds that uid already.
     pub fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
         self.backend.copy_run(run, records)
+    }
+
+    /// Stores the unit and direction of a metric users' code defines, replacing an earlier
+    /// declaration of its name (the latest code's description wins). A built-in metric's name
+    /// is refused: `time` is nanoseconds, lower better, whatever a caller says.
+    pub fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError> {
+        if MetricInfo::is_builtin(&info.name) {
+            return Err(StoreError::BuiltinMetric {
+                name: info.name.clone(),
+            });
+        }
+        self.backend.declare_metric(info)
+    }
+
+    /// Every metric declared with [`Store::declare_metric`], by name.
+    pub fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError> {
+        self.backend.declared_metrics()
+    }
+
+    /// How to read `metric`: perfkit's own description of a built-in one, else its stored
+    /// declaration, else no unit and lower-is-better ([`MetricInfo::undeclared`]).
+    pub fn metric_info(&self, metric: &str) -> Result<MetricInfo, StoreError> {
+        if let Some(info) = MetricInfo::builtin(metric) {
+            return Ok(info);
+        }
+        Ok(self
+            .declared_metrics()?
+            .into_iter()
+            .find(|m| m.name == metric)
+            .unwrap_or_else(|| MetricInfo::undeclared(metric)))
     }
 
     /// Every benchmark with its sizes and result count, by name.

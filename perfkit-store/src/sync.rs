@@ -63,6 +63,10 @@ pub struct SyncReport {
 pub fn sync(from: &Store, to: &mut Store, filter: &RunFilter) -> Result<SyncReport, StoreError> {
     let present: std::collections::HashSet<String> =
         to.stored_runs()?.into_iter().map(|r| r.uid).collect();
+    // Declarations first, so results of a user's metric never land without their direction.
+    for info in from.declared_metrics()? {
+        to.declare_metric(&info)?;
+    }
     let mut report = SyncReport::default();
     for stored in from.stored_runs()? {
         if !filter.accepts(&stored.run) {

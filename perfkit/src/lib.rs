@@ -21,6 +21,11 @@ pub mod alloc;
 pub mod compare;
 pub mod complexity;
 pub mod measure;
+/// What a metric is: its unit and which way is better (re-exported from the store, which
+/// records them).
+pub mod metric {
+    pub use perfkit_store::{Better, MetricInfo};
+}
 pub mod report;
 pub mod sides;
 pub mod spec;

@@ -52,7 +52,6 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
             COUNT_METRICS.join(", ")
         )));
     };
-    let (rule, fdr) = ws.rule(&args.rule)?;
     let budget = args.time;
     let git = ws.git();
     let Some(repo) = git.repo_dir().map(canonical) else {
@@ -84,6 +83,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
         DbLocation::Postgres(url) => url.clone(),
     };
     let store = ws.open_store()?;
+    let (rule, fdr) = ws.rule(&args.rule, &store)?;
     let cargo_ws = CargoWorkspace::locate(ctx)?;
     let _slots = lock_slots(ctx, &cargo_ws)?;
     // Canonical, so that paths in the repository can be made relative to it.

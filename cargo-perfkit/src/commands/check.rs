@@ -23,8 +23,8 @@ use crate::workspace::Workspace;
 /// Judges the current commit; exit 1 when a benchmark regressed.
 pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let (rule, fdr) = ws.rule(&args.rule)?;
     let store = ws.store_with_history()?;
+    let (rule, fdr) = ws.rule(&args.rule, &store)?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
     let metric = args.rule.metric.as_str();

@@ -18,8 +18,8 @@ use crate::workspace::Workspace;
 /// Compares HEAD (default: the current commit) with BASE (default: its baseline).
 pub fn compare(ctx: &mut Context, global: &Global, args: &CompareArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let (rule, fdr) = ws.rule(&args.rule)?;
     let store = ws.store_with_history()?;
+    let (rule, fdr) = ws.rule(&args.rule, &store)?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
     let metric = args.rule.metric.as_str();

@@ -48,10 +48,10 @@ pub(crate) struct Series {
 /// Prints the history of every benchmark matching the pattern.
 pub fn history(ctx: &mut Context, global: &Global, args: &HistoryArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let (rule, _) = ws.rule(&args.rule)?;
     let metric = args.rule.metric.as_str();
     let prior = noise_prior(metric);
     let store = ws.store_with_history()?;
+    let (rule, _) = ws.rule(&args.rule, &store)?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
     let tip = match &args.branch {

@@ -4,7 +4,7 @@
 
 use std::io::Write as _;
 
-use perfkit::compare::is_count;
+use perfkit::compare::configured_rule;
 
 use super::matching;
 use crate::cli::{Global, ReportArgs};
@@ -17,14 +17,11 @@ use crate::workspace::Workspace;
 /// Writes the report of every benchmark matching the pattern.
 pub fn report(ctx: &mut Context, global: &Global, args: &ReportArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
+    let store = ws.store_with_history()?;
     // The settings' rule (PERFKIT_ALPHA, PERFKIT_THRESHOLD, perfkit.toml) for the metric, as
     // `check` uses it.
-    let rule = if is_count(&args.metric) {
-        ws.count_rule
-    } else {
-        ws.rule
-    };
-    let store = ws.store_with_history()?;
+    let info = store.metric_info(&args.metric)?;
+    let rule = configured_rule(&info, ws.rule, ws.count_rule);
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
     let names = matching(

@@ -22,7 +22,6 @@ use crate::workspace::Workspace;
 /// with their baseline.
 pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    let (rule, fdr) = ws.rule(&args.rule)?;
     let metric = args.rule.metric.as_str();
     // Counts come from a run under callgrind; time from the default run. Another metric
     // (recorded by other tools) has no run mode of its own: its tests run as usual.
@@ -120,6 +119,7 @@ pub fn run(ctx: &mut Context, global: &Global, args: &RunArgs) -> CliResult {
         return finish(passed, failed);
     };
     let store = ws.store_with_history()?;
+    let (rule, fdr) = ws.rule(&args.rule, &store)?;
     let fdr_mode = if fdr { Fdr::Bh } else { Fdr::None };
     let base = Base::Selected(base_rev);
     let how = (metric, &rule, fdr_mode);

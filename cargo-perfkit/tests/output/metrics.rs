@@ -155,3 +155,42 @@ fn export_of_a_metric_never_recorded_says_how_to_record_it() {
         "{err}"
     );
 }
+
+/// A metric where higher is better (a user's hit rate, declared so): its fall is the
+/// regression `check` fails on, and its rise passes.
+#[test]
+fn check_judges_a_higher_is_better_metric_by_its_declared_direction() {
+    use perfkit_store::{Better, MetricInfo, Store};
+    let p = project();
+    let mut store = Store::open(&p.db).unwrap();
+    store
+        .declare_metric(&MetricInfo::new("hit_rate", "%", Better::Higher))
+        .unwrap();
+    drop(store);
+    let rate = |value: f64| {
+        // Within-run spread like a time's, 0.5%.
+        let samples: Vec<f64> = (0..30)
+            .map(|i| value * (1.0 + 0.005 * ((i % 5) as f64 - 2.0) / 2.0))
+            .collect();
+        let summary = StoredSummary::from(&perfkit::Summary::new(&samples).unwrap());
+        let mut r = Record::new("cache::lookup", summary, 1, samples);
+        r.metric = "hit_rate".to_owned();
+        vec![r]
+    };
+    p.record("HEAD~2", 1, rate(90.0));
+    p.record("HEAD~1", 11, rate(90.0));
+    p.record("HEAD", 21, rate(60.0));
+    let (code, out, err) = p.perfkit(&["check", "--metric", "hit_rate", "--base", "HEAD~1"]);
+    assert_eq!((code, err.as_str()), (exit::REGRESSION, ""), "{out}");
+    assert!(out.contains("worse in hit_rate"), "{out}");
+
+    // The same fall of a lower-is-better metric is an improvement: only the direction differs.
+    let mut store = Store::open(&p.db).unwrap();
+    store
+        .declare_metric(&MetricInfo::new("hit_rate", "%", Better::Lower))
+        .unwrap();
+    drop(store);
+    let (code, out, err) = p.perfkit(&["check", "--metric", "hit_rate", "--base", "HEAD~1"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""), "{out}");
+    assert!(out.contains("improvement"), "{out}");
+}

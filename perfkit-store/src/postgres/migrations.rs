@@ -120,6 +120,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         || '-' || started_at || '-' || id;
     CREATE UNIQUE INDEX runs_by_uid ON runs(uid);
     "#,
+    // 5: declared units and directions of user-defined metrics (see SQLite's 5).
+    r#"
+    CREATE TABLE metrics (
+        name   TEXT PRIMARY KEY,
+        unit   TEXT NOT NULL,
+        better TEXT NOT NULL CHECK (better IN ('lower', 'higher'))
+    );
+    "#,
 ];
 
 /// The PostgreSQL schema version this crate writes and understands; the same number as

@@ -39,6 +39,7 @@
 //! candidates. `gc` deletes and leaves compaction to the server's autovacuum.
 
 mod gc;
+mod metrics;
 mod migrations;
 mod open;
 mod read;
@@ -53,6 +54,7 @@ use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
+use crate::metric::MetricInfo;
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
@@ -205,5 +207,13 @@ impl Backend for PostgresBackend {
 
     fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
         self.write("copying a run", |c| write::copy_run(c, run, records))
+    }
+
+    fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError> {
+        self.write("declaring a metric", |c| metrics::declare(c, info))
+    }
+
+    fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError> {
+        self.read("listing metrics", metrics::declared)
     }
 }

@@ -138,6 +138,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         || '-' || started_at || '-' || id;
     CREATE UNIQUE INDEX runs_by_uid ON runs(uid);
     "#,
+    // 5: the unit and direction of metrics that users' code defines (`b.metric("hit_rate",
+    // ...)`), so history, verdicts and reports read them as declared. Built-in metrics are
+    // described in code (`MetricInfo::builtin`) and not stored.
+    r#"
+    CREATE TABLE metrics (
+        name   TEXT PRIMARY KEY,
+        unit   TEXT NOT NULL,
+        better TEXT NOT NULL CHECK (better IN ('lower', 'higher'))
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this crate writes and understands.

@@ -44,6 +44,7 @@
 //! index without visiting the run. Raw samples are one blob per result (8 bytes a sample).
 
 mod gc;
+mod metrics;
 mod migrations;
 mod open;
 mod read;
@@ -61,6 +62,7 @@ use crate::baseline::BaselineQuery;
 use crate::error::StoreError;
 use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
+use crate::metric::MetricInfo;
 use crate::model::Run;
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
@@ -232,6 +234,21 @@ impl Backend for SqliteBackend {
         })?;
         write::fold_wal(conn);
         Ok(copied)
+    }
+
+    fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "declaring a metric", || {
+            metrics::declare(conn, info)
+        })?;
+        write::fold_wal(conn);
+        Ok(())
+    }
+
+    fn declared_metrics(&self) -> Result<Vec<MetricInfo>, StoreError> {
+        retry(&self.path, "listing metrics", || {
+            metrics::declared(&self.conn)
+        })
     }
 }
 

@@ -11,6 +11,7 @@ mod crash;
 mod figures;
 mod files;
 mod git;
+mod metrics;
 mod open;
 mod postgres;
 mod queries;

@@ -2,6 +2,9 @@
 //! are set. Every metric goes through the same [`judge`](super::judge); only these two numbers
 //! differ.
 //!
+//! Which way is better comes from the metric's [`MetricInfo`] (built-in, or declared by the
+//! user's code): a fall in throughput is a regression as a rise in time is.
+//!
 //! Time (`time`) uses [`VerdictRule::default`]'s 5% and [`NoisePrior::default`]. Counts under
 //! callgrind (`instructions`, `l1_misses`, `ll_misses`, `estimated_cycles`) are nearly
 //! deterministic: the same binary gives the same instruction count in every process but for
@@ -13,6 +16,8 @@
 //! (0.06% across all nine processes). 0.1% errs on the large side of that, as a prior must,
 //! and lets one run against one run call a 1% change (with 0.2%, the 95% interval of one run
 //! against one was ±0.6%, and a 1% change sat at the edge of significance).
+
+use perfkit_store::MetricInfo;
 
 use super::{NoisePrior, PRIOR_DF, VerdictRule};
 
@@ -30,19 +35,36 @@ pub fn is_count(metric: &str) -> bool {
     COUNT_METRICS.contains(&metric)
 }
 
-/// The verdict rule for `metric` when nothing is configured.
+/// The verdict rule for `metric` when nothing is configured: its direction, and the counts'
+/// threshold for counts.
 ///
 /// ```
 /// use perfkit::compare::{VerdictRule, default_rule};
-/// assert_eq!(default_rule("time"), VerdictRule::default());
-/// assert_eq!(default_rule("instructions").threshold, 0.01);
+/// use perfkit::metric::{Better, MetricInfo};
+/// let info = |name| MetricInfo::builtin(name).unwrap();
+/// assert_eq!(default_rule(&info("time")), VerdictRule::default());
+/// assert_eq!(default_rule(&info("instructions")).threshold, 0.01);
+/// assert_eq!(default_rule(&info("throughput")).better, Better::Higher);
 /// ```
-pub fn default_rule(metric: &str) -> VerdictRule {
-    let mut rule = VerdictRule::default();
-    if is_count(metric) {
+pub fn default_rule(metric: &MetricInfo) -> VerdictRule {
+    let mut rule = VerdictRule {
+        better: metric.better,
+        ..VerdictRule::default()
+    };
+    if is_count(&metric.name) {
         rule.threshold = COUNT_THRESHOLD;
     }
     rule
+}
+
+/// The rule for `metric` given the configured rules of time (`time`, and of any metric that is
+/// not a count) and of counts: the one that applies, facing the metric's direction.
+pub fn configured_rule(metric: &MetricInfo, time: VerdictRule, counts: VerdictRule) -> VerdictRule {
+    let rule = if is_count(&metric.name) { counts } else { time };
+    VerdictRule {
+        better: metric.better,
+        ..rule
+    }
 }
 
 /// The noise prior for `metric`.
@@ -74,7 +96,7 @@ mod tests {
     }
 
     fn verdict(base: f64, head: f64) -> Verdict {
-        let rule = default_rule("instructions");
+        let rule = default_rule(&MetricInfo::builtin("instructions").unwrap());
         let judged = judge_runs(
             &[run(head)],
             Some(&[run(base)]),
@@ -97,7 +119,10 @@ mod tests {
 
     #[test]
     fn time_keeps_its_rule_and_prior() {
-        assert_eq!(default_rule("time"), VerdictRule::default());
+        assert_eq!(
+            default_rule(&MetricInfo::builtin("time").unwrap()),
+            VerdictRule::default()
+        );
         assert_eq!(noise_prior("time"), NoisePrior::default());
         assert!(!is_count("time") && is_count("estimated_cycles"));
     }

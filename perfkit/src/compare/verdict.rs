@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use perfkit_store::Better;
+
 /// What a comparison with the baseline concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {
@@ -39,6 +41,10 @@ impl fmt::Display for Verdict {
 /// - [`Verdict::Improvement`] when `p < alpha` and `ratio <= 1 / (1 + threshold)`;
 /// - [`Verdict::Unchanged`] otherwise (including a NaN p or ratio).
 ///
+/// That is for a metric where lower is better ([`Better::Lower`]: time, counts, latency). Where
+/// higher is better ([`Better::Higher`]: throughput, a hit rate) the two are swapped: a fall to
+/// `1 / (1 + threshold)` or below is the regression.
+///
 /// The size test uses the point estimate, not a CI bound: the p-value already says whether
 /// the change is real, the point estimate whether it is big enough to matter. Improvement is
 /// the mirror image on the log scale, so with the default 5% a regression is at least 5%
@@ -50,6 +56,8 @@ pub struct VerdictRule {
     pub alpha: f64,
     /// Minimum change that matters, as a fraction: 0.05 is 5%. Default 0.05.
     pub threshold: f64,
+    /// Which way the metric judged improves. Default [`Better::Lower`].
+    pub better: Better,
 }
 
 impl Default for VerdictRule {
@@ -57,6 +65,7 @@ impl Default for VerdictRule {
         VerdictRule {
             alpha: 0.01,
             threshold: 0.05,
+            better: Better::Lower,
         }
     }
 }
@@ -73,13 +82,18 @@ impl VerdictRule {
     /// assert_eq!(rule.decide(0.90, 0.001), Verdict::Improvement);
     /// ```
     pub fn decide(&self, ratio: f64, p: f64) -> Verdict {
-        let slower = 1.0 + self.threshold;
+        let up = 1.0 + self.threshold;
         // Written so that a NaN p or ratio falls through to Unchanged.
         let significant = p < self.alpha;
-        if significant && ratio >= slower {
-            Verdict::Regression
-        } else if significant && ratio <= 1.0 / slower {
-            Verdict::Improvement
+        let (rose, fell) = (Verdict::Regression, Verdict::Improvement);
+        let (rose, fell) = match self.better {
+            Better::Lower => (rose, fell),
+            Better::Higher => (fell, rose),
+        };
+        if significant && ratio >= up {
+            rose
+        } else if significant && ratio <= 1.0 / up {
+            fell
         } else {
             Verdict::Unchanged
         }
@@ -108,6 +122,7 @@ mod tests {
         let rule = VerdictRule {
             alpha: 0.01,
             threshold: 0.05,
+            better: Better::Lower,
         };
         assert_eq!(rule.decide(1.05, 0.001), Verdict::Regression);
         assert_eq!(rule.decide(1.0499, 0.001), Verdict::Unchanged);
@@ -120,6 +135,21 @@ mod tests {
             ..rule
         };
         assert_eq!(any.decide(1.0001, 0.001), Verdict::Regression);
+    }
+
+    /// Where higher is better (throughput), a fall is the regression, at the same threshold.
+    #[test]
+    fn higher_is_better_swaps_the_two() {
+        let rule = VerdictRule {
+            better: Better::Higher,
+            ..VerdictRule::default()
+        };
+        assert_eq!(rule.decide(1.0 / 1.05, 0.001), Verdict::Regression);
+        assert_eq!(rule.decide(0.80, 0.001), Verdict::Regression);
+        assert_eq!(rule.decide(1.05, 0.001), Verdict::Improvement);
+        assert_eq!(rule.decide(0.97, 1e-9), Verdict::Unchanged);
+        assert_eq!(rule.decide(0.5, 0.02), Verdict::Unchanged);
+        assert_eq!(rule.decide(f64::NAN, 0.001), Verdict::Unchanged);
     }
 
     #[test]

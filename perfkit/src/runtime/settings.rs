@@ -9,7 +9,9 @@ use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueE
 use perfkit_store::DbLocation;
 
 use super::config::{Config, SettingsError};
-use crate::compare::{VerdictRule, default_rule, is_count};
+use perfkit_store::MetricInfo;
+
+use crate::compare::{VerdictRule, configured_rule, default_rule};
 use crate::measure::Mode;
 
 /// The choices for a perf test run.
@@ -69,19 +71,15 @@ impl Settings {
             lock_path: lock_path.into(),
             history: History::Off,
             rule: VerdictRule::default(),
-            count_rule: default_rule("instructions"),
+            count_rule: default_rule(&counts()),
             gate: false,
         }
     }
 
-    /// The rule for judging `metric`: [`Settings::rule`] for time, [`Settings::count_rule`]
-    /// for counts.
-    pub fn rule_for(&self, metric: &str) -> VerdictRule {
-        if is_count(metric) {
-            self.count_rule
-        } else {
-            self.rule
-        }
+    /// The rule for judging `metric`: [`Settings::count_rule`] for counts, else
+    /// [`Settings::rule`], facing the metric's direction.
+    pub fn rule_for(&self, metric: &MetricInfo) -> VerdictRule {
+        configured_rule(metric, self.rule, self.count_rule)
     }
 
     /// Reads the environment and `perfkit.toml` for a test whose crate is in `manifest_dir`.
@@ -123,7 +121,7 @@ impl Settings {
         };
 
         let mut rule = VerdictRule::default();
-        let mut count_rule = default_rule("instructions");
+        let mut count_rule = default_rule(&counts());
         if let Some(alpha) = read(&var, "PERFKIT_ALPHA", grammar::alpha)?.or(config.alpha) {
             rule.alpha = alpha;
             count_rule.alpha = alpha;
@@ -146,6 +144,11 @@ impl Settings {
             gate,
         })
     }
+}
+
+/// The description of instruction counts, whose default rule the counts' rule starts from.
+fn counts() -> MetricInfo {
+    MetricInfo::builtin("instructions").expect("instructions is a built-in metric")
 }
 
 /// The environment variable `name` read by `parse`; `None` when it is unset or blank.
@@ -276,12 +279,30 @@ mod tests {
     #[test]
     fn counts_default_to_their_own_threshold_unless_one_is_configured() {
         let s = resolve(&[], &Config::default()).unwrap();
-        assert_eq!(s.rule_for("time").threshold, 0.05);
-        assert_eq!(s.rule_for("instructions").threshold, 0.01);
-        assert_eq!(s.rule_for("estimated_cycles").threshold, 0.01);
+        assert_eq!(
+            s.rule_for(&MetricInfo::builtin("time").unwrap()).threshold,
+            0.05
+        );
+        assert_eq!(
+            s.rule_for(&MetricInfo::builtin("instructions").unwrap())
+                .threshold,
+            0.01
+        );
+        assert_eq!(
+            s.rule_for(&MetricInfo::builtin("estimated_cycles").unwrap())
+                .threshold,
+            0.01
+        );
         let s = resolve(&[("PERFKIT_THRESHOLD", "3%")], &Config::default()).unwrap();
-        assert_eq!(s.rule_for("time").threshold, 0.03);
-        assert_eq!(s.rule_for("instructions").threshold, 0.03);
+        assert_eq!(
+            s.rule_for(&MetricInfo::builtin("time").unwrap()).threshold,
+            0.03
+        );
+        assert_eq!(
+            s.rule_for(&MetricInfo::builtin("instructions").unwrap())
+                .threshold,
+            0.03
+        );
     }
 
     /// Issue 11: the same threshold text means the same in the environment and the file.
