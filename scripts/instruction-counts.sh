@@ -290,5 +290,5 @@ if rows:
 EOF
 fi
 
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$SUMMARY"
+printf '\nload after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$SUMMARY"
 cat "$SUMMARY"
