@@ -25,7 +25,7 @@ use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::{AttrStyle, ItemFn, LitInt, LitStr, Visibility};
 
-use crate::model::{PerfTest, Spec, Throughput};
+use crate::model::{Pass, PerfTest, Spec, Throughput};
 
 /// The test function for a valid perf test.
 pub(crate) fn test(test: &PerfTest) -> TokenStream {
@@ -47,17 +47,82 @@ pub(crate) fn test(test: &PerfTest) -> TokenStream {
 
     let spec = spec(&test.spec, ident);
     let routine = Ident::new(test.routine.variant(), Span::call_site());
-    quote! {
-        #(#outer_attrs)*
-        #[test]
-        #vis fn #ident() {
-            #inner
+    let call = if test.variants.is_empty() {
+        quote! {
             ::perfkit::__private::run(
                 &#spec,
                 ::perfkit::__private::Routine::#routine(#ident),
             );
         }
+    } else {
+        let variants = variants(test, &routine);
+        quote! {
+            ::perfkit::__private::run_variants(&#spec, &[#(#variants),*]);
+        }
+    };
+    quote! {
+        #(#outer_attrs)*
+        #[test]
+        #vis fn #ident() {
+            #inner
+            #call
+        }
     }
+}
+
+/// One `::perfkit::__private::Variant { .. }` per type and argument (their product when both
+/// are given, types outer). Each argument's expression is written twice, once to name the case
+/// and once to call the function, so it is built afresh for every measurement and needs neither
+/// `Clone` nor `'static`: the closures capture nothing, so they are plain `fn` pointers.
+fn variants(test: &PerfTest, routine: &Ident) -> Vec<TokenStream> {
+    let private = quote!(::perfkit::__private);
+    let ident = &test.function.sig.ident;
+    let none = quote!(::core::option::Option::None);
+    let types: Vec<(TokenStream, TokenStream)> = if test.variants.types.is_empty() {
+        vec![(quote!(#ident), none.clone())]
+    } else {
+        test.variants
+            .types
+            .iter()
+            .map(|(ty, name)| {
+                let name = LitStr::new(name, Span::call_site());
+                (
+                    quote!(#ident::<#ty>),
+                    quote!(::core::option::Option::Some(#name)),
+                )
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (function, ty) in &types {
+        if test.variants.args.is_empty() {
+            out.push(quote! {
+                #private::Variant {
+                    ty: #ty,
+                    arg: #none,
+                    routine: #private::Routine::#routine(#function),
+                }
+            });
+            continue;
+        }
+        for arg in &test.variants.args {
+            let passed = match test.variants.pass {
+                Pass::Value => quote!(#arg),
+                Pass::Ref => quote!(&(#arg)),
+                Pass::Mut => quote!(&mut (#arg)),
+            };
+            out.push(quote! {
+                #private::Variant {
+                    ty: #ty,
+                    arg: ::core::option::Option::Some(|| #private::arg_name(&(#arg))),
+                    routine: #private::Routine::Bencher(
+                        |b: &mut ::perfkit::Bencher| #function(b, #passed)
+                    ),
+                }
+            });
+        }
+    }
+    out
 }
 
 /// The `::perfkit::__private::Spec { ... }` literal: only the fields the attribute set, then
@@ -137,6 +202,13 @@ fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
             .iter()
             .map(|size| LitInt::new(&format!("{size}usize"), Span::call_site()));
         field("sizes", quote!(&[#(#sizes),*]));
+    }
+    if !spec.threads.is_empty() {
+        let threads = spec
+            .threads
+            .iter()
+            .map(|n| LitInt::new(&format!("{n}usize"), Span::call_site()));
+        field("threads", quote!(&[#(#threads),*]));
     }
     quote! {
         #private::Spec {
@@ -293,6 +365,40 @@ mod tests {
         ] {
             assert!(actual.contains(field), "{field} not in {actual}");
         }
+    }
+
+    #[test]
+    fn types_and_args_become_variants_and_threads_a_field() {
+        let actual = expand(
+            quote!(types = [u8, Vec<u8>], args = ["short"], threads = [1, 4]),
+            parse_quote!(
+                fn f<T>(b: &mut Bencher, s: &str) {}
+            ),
+        );
+        let variant = |ty: TokenStream, name: &str| {
+            quote! {
+                ::perfkit::__private::Variant {
+                    ty: ::core::option::Option::Some(#name),
+                    arg: ::core::option::Option::Some(
+                        || ::perfkit::__private::arg_name(&("short"))
+                    ),
+                    routine: ::perfkit::__private::Routine::Bencher(
+                        |b: &mut ::perfkit::Bencher| f::<#ty>(b, &("short"))
+                    ),
+                }
+            }
+            .to_string()
+        };
+        assert!(
+            actual.contains(":: perfkit :: __private :: run_variants"),
+            "{actual}"
+        );
+        assert!(actual.contains(&variant(quote!(u8), "u8")), "{actual}");
+        assert!(
+            actual.contains(&variant(quote!(Vec<u8>), "Vec<u8>")),
+            "{actual}"
+        );
+        assert!(actual.contains("threads : & [1usize , 4usize]"), "{actual}");
     }
 
     #[test]

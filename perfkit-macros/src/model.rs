@@ -144,6 +144,35 @@ pub(crate) struct Spec {
     pub alpha: Option<f64>,
     pub complexity: Option<Complexity>,
     pub sizes: Vec<u64>,
+    pub threads: Vec<u64>,
+}
+
+/// What makes one test several benchmarks (besides `threads`, which is in the [`Spec`]): the
+/// types its generic function is run at and the arguments it is run with.
+#[derive(Clone, Default)]
+pub(crate) struct Variants {
+    /// `types = [...]`, each with its name as printed in the benchmark's name.
+    pub types: Vec<(syn::Type, String)>,
+    /// `args = [...]`, the expressions as written.
+    pub args: Vec<syn::Expr>,
+    /// How the function takes its argument: by value, `&` or `&mut`.
+    pub pass: Pass,
+}
+
+/// How the function takes each of the `args`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Pass {
+    #[default]
+    Value,
+    Ref,
+    Mut,
+}
+
+impl Variants {
+    /// Whether the test is its one function (threads aside): no `types`, no `args`.
+    pub fn is_empty(&self) -> bool {
+        self.types.is_empty() && self.args.is_empty()
+    }
 }
 
 /// A perf test ready to expand: the user's function, its form and its spec.
@@ -151,6 +180,7 @@ pub(crate) struct PerfTest {
     pub function: syn::ItemFn,
     pub routine: Routine,
     pub spec: Spec,
+    pub variants: Variants,
 }
 
 impl fmt::Debug for PerfTest {
@@ -159,6 +189,8 @@ impl fmt::Debug for PerfTest {
             .field("function", &self.function.sig.ident)
             .field("routine", &self.routine)
             .field("spec", &self.spec)
+            .field("types", &self.variants.types.len())
+            .field("args", &self.variants.args.len())
             .finish()
     }
 }

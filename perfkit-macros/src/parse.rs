@@ -34,11 +34,14 @@ pub(crate) enum Key {
     Complexity,
     Sizes,
     Name,
+    Types,
+    Args,
+    Threads,
 }
 
 impl Key {
     /// Every option, in the order the documentation lists them.
-    const ALL: [Key; 19] = [
+    const ALL: [Key; 22] = [
         Key::Budget,
         Key::Mean,
         Key::P50,
@@ -58,6 +61,9 @@ impl Key {
         Key::Complexity,
         Key::Sizes,
         Key::Name,
+        Key::Types,
+        Key::Args,
+        Key::Threads,
     ];
 
     /// The name as written in the attribute.
@@ -82,6 +88,9 @@ impl Key {
             Key::Complexity => "complexity",
             Key::Sizes => "sizes",
             Key::Name => "name",
+            Key::Types => "types",
+            Key::Args => "args",
+            Key::Threads => "threads",
         }
     }
 
@@ -103,6 +112,9 @@ impl Key {
             Key::Complexity => "\"O(n)\"",
             Key::Sizes => "[1_000, 2_000, 4_000]",
             Key::Name => "\"parse_request\"",
+            Key::Types => "[u8, u64]",
+            Key::Args => "[\"short\", \"long\"]",
+            Key::Threads => "[1, 2, 4]",
         }
     }
 
@@ -198,7 +210,13 @@ impl Parse for Args {
                 ));
             }
             input.parse::<Token![=]>()?;
-            let value: Expr = input.parse()?;
+            // A list of types (`[u8, Vec<u8>]`) is no expression: its tokens are kept as
+            // written, for `validate` to read as types.
+            let value: Expr = if key == Key::Types {
+                Expr::Verbatim(tokens_to_comma(input)?)
+            } else {
+                input.parse()?
+            };
             options.push(RawOption { key, ident, value });
             if input.is_empty() {
                 break;
@@ -207,6 +225,15 @@ impl Parse for Args {
         }
         Ok(Args { options })
     }
+}
+
+/// The tokens up to the next top-level comma (a bracketed list is one token tree).
+fn tokens_to_comma(input: ParseStream<'_>) -> syn::Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<proc_macro2::TokenTree>()?]);
+    }
+    Ok(tokens)
 }
 
 /// The annotated item as a function with a body, or an error on its first token.
@@ -274,7 +301,7 @@ mod tests {
             "unknown option `frobnicate`; expected one of budget, mean, p50, p90, p95, p99, max, \
              max_allocs, max_bytes, max_instructions, throughput, samples, warmup, time, \
              regression, alpha, \
-             complexity, sizes, name"
+             complexity, sizes, name, types, args, threads"
         );
     }
 

@@ -3,11 +3,12 @@
 //!
 //! `options` converts every value once (durations to nanoseconds, sizes to bytes, percentages to
 //! fractions, class names to enums) into a [`Spec`]; `signature` decides the [`Routine`] from the
-//! function's form. This file checks the two against each other: `sizes` needs an `n`, an `n`
-//! needs `sizes`.
+//! function's form; `variants` reads `types` and `args`, which the form must fit. This file
+//! checks the rest against each other: `sizes` needs an `n`, an `n` needs `sizes`.
 
 mod options;
 mod signature;
+mod variants;
 
 use quote::ToTokens;
 use syn::{FnArg, ItemFn};
@@ -16,11 +17,16 @@ use crate::model::{PerfTest, Routine};
 use crate::parse::{Args, Key};
 
 use options::spec;
-use signature::routine;
+use signature::{Takes, routine};
 
 /// Validates the options and the function, reporting one error for each when both are wrong.
 pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> {
-    let (spec, routine) = match (spec(args), routine(&function)) {
+    let given = |key: Key| args.options.iter().any(|option| option.key == key);
+    let takes = Takes {
+        types: given(Key::Types),
+        args: given(Key::Args),
+    };
+    let (spec, routine) = match (spec(args), routine(&function, takes)) {
         (Ok(spec), Ok(routine)) => (spec, routine),
         (Err(mut first), Err(second)) => {
             first.combine(second);
@@ -28,6 +34,16 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
         }
         (Err(error), Ok(_)) | (Ok(_), Err(error)) => return Err(error),
     };
+    let variants = variants::variants(args, &function, routine)?;
+    if !variants.args.is_empty() {
+        // Each argument is bound in a closure of the `fn(&mut Bencher)` form.
+        return Ok(PerfTest {
+            function,
+            routine: Routine::Bencher,
+            spec,
+            variants,
+        });
+    }
     let sizes = args.options.iter().find(|option| option.key == Key::Sizes);
     match (routine, sizes) {
         (Routine::Sized, None) => {
@@ -61,6 +77,7 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
         function,
         routine,
         spec,
+        variants,
     })
 }
 

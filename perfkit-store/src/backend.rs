@@ -102,9 +102,9 @@ pub(crate) trait Backend: Send {
     /// Every result of one run (every metric, with samples and budgets), in recorded order.
     fn run_records(&self, run: RunId) -> Result<Vec<Record>, StoreError>;
 
-    /// Records a run copied from another store under its uid, with its results, in one
-    /// transaction; `false` (and nothing written) when a run with that uid is here already.
-    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError>;
+    /// Records runs copied from another store under their uids, with their results, all in
+    /// one transaction; a run whose uid is here already is skipped (`false` at its position).
+    fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError>;
 
     /// Stores a metric's unit and direction, replacing an earlier declaration of its name.
     fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError>;

@@ -56,6 +56,8 @@ mod samples;
 mod sqlite;
 mod store;
 mod sync;
+#[cfg(feature = "test-cluster")]
+pub mod test_cluster;
 mod testbed;
 mod uid;
 
@@ -77,7 +79,7 @@ pub use runs::{CommitRuns, HeadRuns, SeriesKey, SeriesRuns};
 pub use samples::{decode_samples, encode_samples};
 pub use sqlite::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::{HISTORY_WALK, Imported, Recorded, Store};
-pub use sync::{RunFilter, StoredRun, SyncReport, sync};
+pub use sync::{RunFilter, SYNC_BATCH_RESULTS, StoredRun, SyncReport, sync};
 pub use testbed::{Machine, Testbed, rustc_version};
 
 /// A stable hash of what an imported result was read from (the parts, in order), for

@@ -177,10 +177,14 @@ impl Store {
         self.backend.run_records(run)
     }
 
-    /// Records a run read from another store under its own uid, with its results, in one
-    /// transaction; `false` (nothing written) when this store holds that uid already.
-    pub fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
-        self.backend.copy_run(run, records)
+    /// Records runs read from another store under their own uids, with their results, all in
+    /// one transaction; a run whose uid this store holds already is skipped (`false` at its
+    /// position, nothing written for it).
+    pub fn copy_runs(
+        &mut self,
+        runs: &[(StoredRun, Vec<Record>)],
+    ) -> Result<Vec<bool>, StoreError> {
+        self.backend.copy_runs(runs)
     }
 
     /// Stores the unit and direction of a metric users' code defines, replacing an earlier

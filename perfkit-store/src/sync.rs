@@ -58,8 +58,9 @@ pub struct SyncReport {
 
 /// Copies the runs of `from` that `filter` accepts, with their commits, testbeds, benchmarks,
 /// results (every metric, raw samples, budgets, comparisons), into `to`; a run whose uid `to`
-/// holds already is skipped. Each run is copied in one transaction, so an interrupted sync
-/// leaves whole runs only, and running it again completes it.
+/// holds already is skipped. Runs are copied whole, many to a transaction (up to
+/// [`SYNC_BATCH_RESULTS`] results), so an interrupted sync leaves whole runs only, and running
+/// it again completes it.
 pub fn sync(from: &Store, to: &mut Store, filter: &RunFilter) -> Result<SyncReport, StoreError> {
     let present: std::collections::HashSet<String> =
         to.stored_runs()?.into_iter().map(|r| r.uid).collect();
@@ -68,6 +69,19 @@ pub fn sync(from: &Store, to: &mut Store, filter: &RunFilter) -> Result<SyncRepo
         to.declare_metric(&info)?;
     }
     let mut report = SyncReport::default();
+    let mut batch: Vec<(StoredRun, Vec<crate::Record>)> = Vec::new();
+    let mut batch_results = 0;
+    let mut copy = |batch: &mut Vec<_>, report: &mut SyncReport| -> Result<(), StoreError> {
+        let copied = to.copy_runs(batch)?;
+        for ((_, records), copied) in batch.iter().zip(copied) {
+            if copied {
+                report.copied += 1;
+                report.results += records.len() as u64;
+            }
+        }
+        batch.clear();
+        Ok(())
+    };
     for stored in from.stored_runs()? {
         if !filter.accepts(&stored.run) {
             continue;
@@ -77,13 +91,23 @@ pub fn sync(from: &Store, to: &mut Store, filter: &RunFilter) -> Result<SyncRepo
             continue;
         }
         let records = from.run_records(stored.id)?;
-        if to.copy_run(&stored, &records)? {
-            report.copied += 1;
-            report.results += records.len() as u64;
+        batch_results += records.len();
+        batch.push((stored, records));
+        if batch_results >= SYNC_BATCH_RESULTS {
+            copy(&mut batch, &mut report)?;
+            batch_results = 0;
         }
+    }
+    if !batch.is_empty() {
+        copy(&mut batch, &mut report)?;
     }
     Ok(report)
 }
+
+/// How many results [`sync`] copies in one transaction (more when one run has more). A commit
+/// per run made a sync of 10,000 runs wait for 10,000 flushes to disk; a larger batch would
+/// only hold more in memory and lose more work to an interruption.
+pub const SYNC_BATCH_RESULTS: usize = 10_000;
 
 #[cfg(test)]
 mod tests {

@@ -34,7 +34,10 @@ pub mod versus;
 
 mod runtime;
 
-pub use runtime::{History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, execute};
+pub use runtime::{
+    History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, Variant, execute,
+    execute_variants,
+};
 
 /// The small languages of perfkit's settings (durations, sizes, thresholds, modes), shared by
 /// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.
@@ -51,6 +54,6 @@ pub use versus::{Comparison, ComparisonReport};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::complexity::Complexity;
-    pub use crate::runtime::{Routine, run};
+    pub use crate::runtime::{Routine, Variant, arg_name, run, run_variants};
     pub use crate::spec::{Spec, Stat, Throughput, TimeBudget};
 }

@@ -86,6 +86,9 @@ pub struct Spec {
     pub complexity: Option<Complexity>,
     /// `sizes = [...]`: input sizes passed as `n`; empty when the test takes no `n`.
     pub sizes: &'static [usize],
+    /// `threads = [1, 2, 4]`: run the routine on this many threads at once, each count a
+    /// benchmark of its own (`name/threads=4`); empty: on the test's own thread only.
+    pub threads: &'static [usize],
 }
 
 impl Spec {
@@ -107,6 +110,7 @@ impl Spec {
         alpha: None,
         complexity: None,
         sizes: &[],
+        threads: &[],
     };
 
     /// The benchmark's name in history and reports.

@@ -3,15 +3,21 @@
 use perfkit::stats::Interval;
 use perfkit_store::Timestamp;
 
+use perfkit::compare::is_count;
 pub use perfkit::report::format_ns as ns;
+use perfkit_store::MetricInfo;
 
-/// A value of `metric` in its unit: `1.250 ms` for time (ns), `1.204M` for counts and any
-/// other metric (a count per iteration, with the suffixes `max_instructions` takes).
+/// A value of `metric` in its unit: `1.250 ms` for time and latency (ns), `1.204M` for counts
+/// (the suffixes `max_instructions` takes), four significant digits for any other metric
+/// (`0.512` for a hit rate, `12.35K` for a throughput).
 pub fn level(metric: &str, value: f64) -> String {
-    if metric == perfkit_store::DEFAULT_METRIC {
+    let info = MetricInfo::builtin(metric);
+    if info.as_ref().is_some_and(|m| m.unit == "ns") {
         ns(value)
-    } else {
+    } else if is_count(metric) || value.abs() >= 999.95 {
         perfkit::report::format_count_si(value)
+    } else {
+        perfkit::report::format_sig4(value)
     }
 }
 

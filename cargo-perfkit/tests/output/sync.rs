@@ -115,3 +115,34 @@ fn an_unreachable_server_is_one_line_without_the_password() {
     assert!(err.contains("postgres://ci:***@127.0.0.1:1/perf"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+/// A wrong password and an unknown database, on a private server with password
+/// authentication: one line each, exit 2, naming the URL without any password.
+#[test]
+fn a_wrong_password_and_an_unknown_database_are_one_line_each() {
+    let Some(cluster) = perfkit_store::test_cluster::TestCluster::start_or_skip() else {
+        return;
+    };
+    let p = project();
+    let port = cluster.port();
+    let wrong = cluster.url_with_password("postgres", "not-the-password");
+    let (code, out, err) = perfkit_at(p.path(), &wrong, &["history"]);
+    assert_eq!(code, exit::USAGE, "{out}{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("postgres://perfkit:***@127.0.0.1:{port}/postgres")),
+        "{err}"
+    );
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert!(
+        !err.contains("not-the-password") && !err.contains(cluster.password()),
+        "{err}"
+    );
+
+    let missing = cluster.url("no_such_database");
+    let (code, out, err) = perfkit_at(p.path(), &missing, &["history"]);
+    assert_eq!(code, exit::USAGE, "{out}{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("\"no_such_database\" does not exist"), "{err}");
+    assert!(!err.contains(cluster.password()), "{err}");
+}

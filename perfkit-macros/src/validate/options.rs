@@ -36,6 +36,9 @@ pub(super) fn spec(args: &Args) -> syn::Result<Spec> {
             Key::Complexity => spec.complexity = Some(complexity(option)?),
             Key::Sizes => spec.sizes = sizes(option)?,
             Key::Name => spec.name = Some(name(option)?),
+            Key::Threads => spec.threads = super::variants::threads(option)?,
+            // Read with the function, whose form they must fit: `super::variants`.
+            Key::Types | Key::Args => {}
         }
     }
     if spec.complexity.is_some() && spec.sizes.is_empty() {
@@ -67,7 +70,7 @@ pub(super) fn spec(args: &Args) -> syn::Result<Spec> {
 }
 
 /// Strips the invisible groups that `macro_rules!` wraps around interpolated fragments.
-fn ungroup(expr: &Expr) -> &Expr {
+pub(super) fn ungroup(expr: &Expr) -> &Expr {
     match expr {
         Expr::Group(group) => ungroup(&group.expr),
         Expr::Paren(paren) => ungroup(&paren.expr),
@@ -76,7 +79,7 @@ fn ungroup(expr: &Expr) -> &Expr {
 }
 
 /// A `-<literal>`: the sign is kept apart from the literal by the parser.
-fn negated(expr: &Expr) -> Option<&Lit> {
+pub(super) fn negated(expr: &Expr) -> Option<&Lit> {
     match ungroup(expr) {
         Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => match ungroup(&unary.expr) {
             Expr::Lit(lit) => Some(&lit.lit),
@@ -86,7 +89,7 @@ fn negated(expr: &Expr) -> Option<&Lit> {
     }
 }
 
-fn literal(expr: &Expr) -> Option<&Lit> {
+pub(super) fn literal(expr: &Expr) -> Option<&Lit> {
     match ungroup(expr) {
         Expr::Lit(lit) => Some(&lit.lit),
         _ => None,

@@ -6,8 +6,17 @@ use syn::{Attribute, FnArg, ItemFn, ReturnType, Type};
 
 use crate::model::Routine;
 
+/// Which options change the forms a function may have.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Takes {
+    /// `types = [...]`: the function is generic (checked by `variants`).
+    pub types: bool,
+    /// `args = [...]`: the second parameter takes each argument, of any type.
+    pub args: bool,
+}
+
 /// The function's form, or an error on the first thing perfkit cannot drive.
-pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
+pub(super) fn routine(function: &ItemFn, takes: Takes) -> syn::Result<Routine> {
     for attr in &function.attrs {
         check_attribute(attr)?;
     }
@@ -42,11 +51,13 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
         );
     }
     let generic = "a perf test cannot be generic: perfkit calls it without type, lifetime or \
-                   const arguments";
-    if sig.generics.lt_token.is_some() {
+                   const arguments (for one benchmark per type, add `types = [u8, u64]`)";
+    if sig.generics.lt_token.is_some() && !takes.types {
         return reject(&sig.generics, generic);
     }
-    if let Some(where_clause) = &sig.generics.where_clause {
+    if let Some(where_clause) = &sig.generics.where_clause
+        && !takes.types
+    {
         return reject(where_clause, generic);
     }
     let mut typed = Vec::with_capacity(sig.inputs.len());
@@ -78,6 +89,7 @@ pub(super) fn routine(function: &ItemFn) -> syn::Result<Routine> {
         );
     }
     if let Some(second) = typed.get(1)
+        && !takes.args
         && !is_path_to(&second.ty, "usize")
     {
         return reject(
@@ -166,7 +178,7 @@ mod tests {
     use syn::parse_quote;
 
     fn routine_error(function: ItemFn) -> String {
-        routine(&function)
+        routine(&function, Takes::default())
             .expect_err("the function is rejected")
             .to_string()
     }
@@ -191,12 +203,21 @@ mod tests {
         let primitive: ItemFn = parse_quote!(
             fn f(b: &mut Bencher, n: core::primitive::usize) {}
         );
-        assert_eq!(routine(&plain).unwrap(), Routine::Plain);
-        assert_eq!(routine(&unit).unwrap(), Routine::Plain);
-        assert_eq!(routine(&bencher).unwrap(), Routine::Bencher);
-        assert_eq!(routine(&imported).unwrap(), Routine::Bencher);
-        assert_eq!(routine(&sized).unwrap(), Routine::Sized);
-        assert_eq!(routine(&primitive).unwrap(), Routine::Sized);
+        assert_eq!(routine(&plain, Takes::default()).unwrap(), Routine::Plain);
+        assert_eq!(routine(&unit, Takes::default()).unwrap(), Routine::Plain);
+        assert_eq!(
+            routine(&bencher, Takes::default()).unwrap(),
+            Routine::Bencher
+        );
+        assert_eq!(
+            routine(&imported, Takes::default()).unwrap(),
+            Routine::Bencher
+        );
+        assert_eq!(routine(&sized, Takes::default()).unwrap(), Routine::Sized);
+        assert_eq!(
+            routine(&primitive, Takes::default()).unwrap(),
+            Routine::Sized
+        );
     }
 
     #[test]

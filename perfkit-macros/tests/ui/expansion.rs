@@ -79,3 +79,56 @@ fn r#match() {
     #![allow(clippy::eq_op)]
     black_box(1 == 1);
 }
+
+#[derive(Debug)]
+struct Point {
+    x: u32,
+}
+
+#[perf_test(args = ["short", "a much longer string"])]
+fn by_reference(b: &mut Bencher, s: &str) {
+    b.iter(|| black_box(s.len()));
+}
+
+#[perf_test(args = [Point { x: 1 }, Point { x: 2 }])]
+fn by_value(b: &mut Bencher, p: Point) {
+    b.iter(|| black_box(p.x));
+}
+
+#[perf_test(args = [vec![3, 1, 2]])]
+fn by_mutable_reference(b: &mut Bencher, v: &mut [u32]) {
+    v.sort();
+    b.iter(|| black_box(v.len()));
+}
+
+#[perf_test(types = [u8, u64, Vec<u8>])]
+fn generic<T: Default>(b: &mut Bencher) {
+    b.iter(|| black_box(T::default()));
+}
+
+#[perf_test(types = [u16, u64], args = [1, 2], threads = [1, 2])]
+fn generic_with_args_on_threads<T: From<u8>>(b: &mut Bencher, x: u8) {
+    b.iter(|| black_box(T::from(x)));
+}
+
+#[perf_test(types = [u8, u32], sizes = [10, 20])]
+fn generic_sized<T>(b: &mut Bencher, n: usize)
+where
+    T: Default + Clone,
+{
+    b.iter(|| black_box(vec![T::default(); n]));
+}
+
+#[perf_test(threads = [1, 2])]
+fn plain_on_threads() {
+    black_box(1 + 1);
+}
+
+#[perf_test]
+fn batched_by_reference(b: &mut Bencher) {
+    b.iter_batched_ref(
+        || vec![3, 1, 2],
+        |v| v.sort(),
+        perfkit::BatchSize::SmallInput,
+    );
+}

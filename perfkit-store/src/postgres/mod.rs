@@ -36,7 +36,10 @@
 //!
 //! The same indexes as SQLite's (`results_by_series`, `results_by_commit`); lists of commits
 //! are bound as one array (`= ANY($1)`), so a baseline search is one statement per chunk of
-//! candidates. `gc` deletes and leaves compaction to the server's autovacuum.
+//! candidates. A run is written in a fixed number of statements whatever its size (its
+//! benchmarks, its results and its budgets each as arrays, `unnest`ed on the server), so the
+//! round trips to a distant server do not grow with the results. `gc` deletes and leaves
+//! compaction to the server's autovacuum.
 
 mod gc;
 mod metrics;
@@ -61,6 +64,7 @@ use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
 use crate::sync::StoredRun;
 use crate::testbed::Testbed;
+use crate::uid::new_run_uid;
 
 pub use migrations::PG_SCHEMA_VERSION;
 use retry::Conn;
@@ -114,7 +118,11 @@ impl Backend for PostgresBackend {
         run: &Run,
         records: &[Record],
     ) -> Result<(RunId, Vec<ResultId>), StoreError> {
-        self.write("recording a run", |c| write::record_run(c, run, records))
+        // One uid for every attempt: a retry after a commit whose reply was lost finds the run.
+        let uid = new_run_uid();
+        self.write("recording a run", |c| {
+            write::record_run(c, run, &uid, records)
+        })
     }
 
     fn record_imported(
@@ -205,8 +213,8 @@ impl Backend for PostgresBackend {
         self.read("reading a run's results", |c| read::run_records(c, run))
     }
 
-    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
-        self.write("copying a run", |c| write::copy_run(c, run, records))
+    fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError> {
+        self.write("copying runs", |c| write::copy_runs(c, runs))
     }
 
     fn declare_metric(&mut self, info: &MetricInfo) -> Result<(), StoreError> {

@@ -227,11 +227,9 @@ impl Backend for SqliteBackend {
         })
     }
 
-    fn copy_run(&mut self, run: &StoredRun, records: &[Record]) -> Result<bool, StoreError> {
+    fn copy_runs(&mut self, runs: &[(StoredRun, Vec<Record>)]) -> Result<Vec<bool>, StoreError> {
         let conn = &mut self.conn;
-        let copied = retry(&self.path, "copying a run", || {
-            write::copy_run(conn, run, records)
-        })?;
+        let copied = retry(&self.path, "copying runs", || write::copy_runs(conn, runs))?;
         write::fold_wal(conn);
         Ok(copied)
     }

@@ -39,22 +39,25 @@ pub(crate) fn record_run(
     Ok(recorded)
 }
 
-/// Records a run copied from another store under its uid, unless that uid is here already.
-pub(crate) fn copy_run(
+/// Records runs copied from another store under their uids, each unless its uid is here
+/// already, in one transaction.
+pub(crate) fn copy_runs(
     conn: &mut Connection,
-    run: &StoredRun,
-    records: &[Record],
-) -> Result<bool, Failure> {
+    runs: &[(StoredRun, Vec<Record>)],
+) -> Result<Vec<bool>, Failure> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let present = tx
-        .prepare_cached("SELECT 1 FROM runs WHERE uid = ?1")?
-        .exists([&run.uid])?;
-    if present {
-        return Ok(false);
+    let mut copied = Vec::with_capacity(runs.len());
+    for (run, records) in runs {
+        let present = tx
+            .prepare_cached("SELECT 1 FROM runs WHERE uid = ?1")?
+            .exists([&run.uid])?;
+        if !present {
+            insert_run(&tx, &run.run, &run.uid, records)?;
+        }
+        copied.push(!present);
     }
-    insert_run(&tx, &run.run, &run.uid, records)?;
     tx.commit()?;
-    Ok(true)
+    Ok(copied)
 }
 
 /// Records `run` with those of `records` whose content hash (`hashes`, one per record) was

@@ -112,11 +112,8 @@ pub fn sqlite_location() -> TempLocation {
 /// A fresh, empty PostgreSQL database, or `None` (having said so) when no server is given.
 pub fn postgres_location() -> Option<TempLocation> {
     let Some(admin_url) = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty()) else {
-        let required = std::env::var("CI").is_ok_and(|v| v == "true")
-            || std::env::var("PERFKIT_REQUIRE_TOOLS").is_ok_and(|v| v == "1")
-            || std::env::var("PERFKIT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         assert!(
-            !required,
+            !perfkit_store::test_cluster::postgres_required(),
             "{POSTGRES_ENV} is not set, and CI / PERFKIT_REQUIRE_TOOLS / PERFKIT_REQUIRE_POSTGRES \
              require the PostgreSQL half of the store tests: start a server (.ci/run shows how) \
              and set {POSTGRES_ENV}=postgres://user@127.0.0.1:PORT/db"

@@ -3,7 +3,8 @@
 //!
 //! Not assertions: numbers for the record, measured on a store of 10,000 commits x 100
 //! benchmarks with 100 samples each (1,000,000 results). Set `PERFKIT_FIGURES_DIR` to keep
-//! the database somewhere other than a temporary directory.
+//! the database somewhere other than a temporary directory. SQLite beside PostgreSQL is
+//! `examples/backend_figures.rs`.
 
 use std::time::{Duration, Instant};
 
@@ -216,80 +217,4 @@ fn git_figures(dir: &std::path::Path) {
         })
         .collect();
     println!("git: walk 10,000 first parents: {:?}", median(times));
-}
-
-/// SQLite beside PostgreSQL on the same small data (ignored like `figures`; PostgreSQL only
-/// with `PERFKIT_TEST_POSTGRES`): record one run of 100 results, find a baseline one commit
-/// back and one 1,000 commits back, read one benchmark's history along 1,000 commits.
-#[test]
-#[ignore = "takes a minute; run for the figures"]
-fn backend_figures() {
-    const SMALL_COMMITS: u64 = 1_000;
-    const SMALL_BENCHMARKS: u64 = 20;
-    let tb = testbed();
-    for mut store in crate::backends::backends() {
-        let backend = store.at.backend;
-        let runs: Vec<Duration> = (0..30)
-            .map(|i| {
-                let records: Vec<_> = (0..100)
-                    .map(|b| record(&format!("warm/{b:03}"), i * 1000 + b))
-                    .collect();
-                let run = run_at(Some(fake_commit(1_000_000 + i)), false, &tb);
-                time(|| store.record_run(&run, &records).unwrap()).0
-            })
-            .collect();
-        println!(
-            "{backend}: record one run of 100 results, median of 30: {:?}",
-            median(runs)
-        );
-        let (build, ()) = time(|| {
-            for c in 0..SMALL_COMMITS {
-                let records: Vec<_> = (0..SMALL_BENCHMARKS)
-                    .map(|b| record(&format!("bench/{b:03}"), c * 1000 + b))
-                    .collect();
-                store
-                    .record_run(&run_at(Some(fake_commit(c)), false, &tb), &records)
-                    .unwrap();
-            }
-            store
-                .record_run(
-                    &run_at(Some(fake_commit(0)), false, &tb),
-                    &[record("rare", 1)],
-                )
-                .unwrap();
-        });
-        println!(
-            "{backend}: build {SMALL_COMMITS} commits x {SMALL_BENCHMARKS} benchmarks: {build:?}"
-        );
-        let shas: Vec<String> = (0..SMALL_COMMITS)
-            .rev()
-            .map(|i| fake_commit(i).sha)
-            .collect();
-        for (what, name) in [
-            ("one commit back", "bench/007"),
-            ("1,000 commits back", "rare"),
-        ] {
-            let query = BaselineQuery::new(&tb).benchmark(name);
-            let times: Vec<_> = (0..20)
-                .map(|_| {
-                    let (t, b) =
-                        time(|| store.baseline(&query, shas[1..].iter().cloned()).unwrap());
-                    assert!(b.is_some());
-                    t
-                })
-                .collect();
-            println!(
-                "{backend}: baseline {what}, median of 20: {:?}",
-                median(times)
-            );
-        }
-        let q = HistoryQuery::new("bench/007", &tb).along(&shas);
-        let times: Vec<_> = (0..5)
-            .map(|_| time(|| store.history(&q).unwrap()).0)
-            .collect();
-        println!(
-            "{backend}: history along {SMALL_COMMITS} commits with samples: {:?}",
-            median(times)
-        );
-    }
 }

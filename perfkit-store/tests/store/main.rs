@@ -8,6 +8,7 @@ mod backends;
 mod child;
 mod concurrency;
 mod crash;
+mod faults;
 mod figures;
 mod files;
 mod git;

@@ -106,3 +106,39 @@ fn filters_choose_branch_testbed_and_start() {
         assert_eq!(target.stored_runs().unwrap().len(), 3);
     }
 }
+
+/// Runs are copied many to a transaction: a sync larger than one batch copies every run once,
+/// the last, partial batch included.
+#[test]
+fn a_sync_larger_than_one_batch_copies_every_run_once() {
+    let mut source = sqlite_location().open();
+    let tb = testbed();
+    let per_run = 3_000;
+    assert!(
+        4 * per_run >= perfkit_store::SYNC_BATCH_RESULTS
+            && 3 * per_run < perfkit_store::SYNC_BATCH_RESULTS
+    );
+    for c in 0..5 {
+        let records: Vec<_> = (0..per_run as u64)
+            .map(|b| record(&format!("b{b}"), c * 10_000 + b))
+            .collect();
+        source
+            .record_run(&run_at(Some(fake_commit(c)), false, &tb), &records)
+            .unwrap();
+    }
+    for mut target in backends() {
+        let r = sync(&source, &mut target, &RunFilter::default()).unwrap();
+        assert_eq!(
+            (r.considered, r.copied, r.results),
+            (5, 5, 5 * per_run as u64)
+        );
+        assert_eq!(
+            contents(&target),
+            contents(&source),
+            "{}",
+            target.at.backend
+        );
+        let again = sync(&source, &mut target, &RunFilter::default()).unwrap();
+        assert_eq!(again.copied, 0);
+    }
+}

@@ -7,7 +7,9 @@ use super::callgrind::{ITERATIONS, perfkit_callgrind_counted};
 use super::clock::Clock;
 use super::plan::{Mode, Plan};
 use super::sampler;
+use super::team::Member;
 use crate::alloc;
+use crate::metric::{Better, MetricInfo};
 
 /// How many inputs [`Bencher::iter_batched`] prepares before timing them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,89 @@ pub struct Bencher {
     clock: Clock,
     samples: Option<Samples>,
     calls: u32,
+    /// This bencher's place in a team of threads that sample together (`threads = [...]`).
+    team: Option<Member>,
+    /// Values of the routine's own metrics ([`Bencher::metric`]), in the order reported.
+    metrics: Vec<MetricValues>,
+    /// The first misuse of [`Bencher::metric`], reported by the runtime as the test's failure.
+    metric_error: Option<MetricError>,
+}
+
+/// The values one routine reported for one of its own metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricValues {
+    /// The metric's name, unit and direction, as the routine declared them.
+    pub info: MetricInfo,
+    /// One value per [`Bencher::metric`] call, in order.
+    pub values: Vec<f64>,
+}
+
+/// A call of [`Bencher::metric`] that perfkit cannot record.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MetricError {
+    /// The name is empty or blank.
+    #[error("a metric needs a name, like `b.metric(\"hit_rate\", ...)`")]
+    EmptyName,
+    /// The name is one perfkit measures itself.
+    #[error(
+        "`{name}` is a metric perfkit measures itself; give your metric another name, like \
+         `{name}_custom`"
+    )]
+    Builtin {
+        /// The name.
+        name: String,
+    },
+    /// The direction is neither `"lower"` nor `"higher"`.
+    #[error(
+        "metric `{name}`: direction `{direction}` is not \"lower\" or \"higher\" (or \
+         `perfkit::metric::Better::Lower`/`Higher`)"
+    )]
+    Direction {
+        /// The metric.
+        name: String,
+        /// What was given.
+        direction: String,
+    },
+    /// The value is NaN or infinite.
+    #[error("metric `{name}`: the value {value} is not a finite number")]
+    NotFinite {
+        /// The metric.
+        name: String,
+        /// The value.
+        value: f64,
+    },
+    /// One name reported with two units or directions.
+    #[error(
+        "metric `{name}` is reported as {first} and as {second}: give each metric one unit \
+         and one direction"
+    )]
+    Redeclared {
+        /// The metric.
+        name: String,
+        /// The first declaration, `unit, better`.
+        first: String,
+        /// The other.
+        second: String,
+    },
+}
+
+/// A metric's direction, as [`Bencher::metric`] accepts it: a [`Better`] or its name
+/// (`"lower"`, `"higher"`).
+pub trait Direction {
+    /// The direction, or `Err` with the text given when it names none.
+    fn better(self) -> Result<Better, String>;
+}
+
+impl Direction for Better {
+    fn better(self) -> Result<Better, String> {
+        Ok(self)
+    }
+}
+
+impl Direction for &str {
+    fn better(self) -> Result<Better, String> {
+        Better::parse(self).ok_or_else(|| self.to_owned())
+    }
 }
 
 /// Longest allocation pass, so counting a slow routine stays cheap.
@@ -76,12 +161,112 @@ impl Bencher {
             clock,
             samples: None,
             calls: 0,
+            team: None,
+            metrics: Vec::new(),
+            metric_error: None,
+        }
+    }
+
+    /// A bencher for one thread of `member`'s team: every member's routine runs each sample's
+    /// iterations at the same time as the others', and the leader (member 0) gets the samples.
+    pub(crate) fn in_team(plan: Plan, mode: Mode, member: Member) -> Bencher {
+        Bencher {
+            team: Some(member),
+            ..Bencher::new(plan, mode)
         }
     }
 
     /// The measurement, once an `iter*` method has run (never in [`Mode::Smoke`]).
     pub fn take_samples(&mut self) -> Option<Samples> {
         self.samples.take()
+    }
+
+    /// Reports one value of a metric the routine defines itself (a cache's hit rate, a
+    /// compression ratio, bytes sent), recorded in history beside time as a series of its own,
+    /// judged against its baseline in the direction given, and shown by `cargo perfkit history
+    /// --metric NAME`.
+    ///
+    /// Each call is one sample of the metric in this run: call it once per observation (per
+    /// request batch, per replay). A metric reported once per run is recorded as two equal
+    /// samples: a run of a deterministic quantity has no spread within it, and the judge needs
+    /// two samples to see that; its verdicts then rest on the spread between runs (from the
+    /// series' history, else the default prior). The judge works on logarithms, so values
+    /// must be positive to be compared (zero is recorded, not judged).
+    ///
+    /// `better` is a [`Better`] or `"lower"`/`"higher"`; `unit` is free text for people
+    /// (`"fraction"`, `"%"`, `"B"`). A misuse (a built-in name such as `time`, an unknown
+    /// direction, a value that is not finite, one name with two units) fails the test.
+    ///
+    /// ```no_run
+    /// use perfkit::Bencher;
+    /// use perfkit::metric::Better;
+    ///
+    /// fn lookups(b: &mut Bencher) {
+    ///     let (hits, lookups) = (920.0, 1000.0); // from a replay of recorded traffic
+    ///     b.metric("hit_rate", hits / lookups, "fraction", Better::Higher);
+    ///     b.metric("evictions", 12.0, "", "lower");
+    ///     b.iter(|| 1 + 1);
+    /// }
+    /// ```
+    pub fn metric(&mut self, name: &str, value: f64, unit: &str, better: impl Direction) {
+        if let Err(e) = self.add_metric(name, value, unit, better) {
+            self.metric_error.get_or_insert(e);
+        }
+    }
+
+    fn add_metric(
+        &mut self,
+        name: &str,
+        value: f64,
+        unit: &str,
+        better: impl Direction,
+    ) -> Result<(), MetricError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(MetricError::EmptyName);
+        }
+        if MetricInfo::is_builtin(name) {
+            return Err(MetricError::Builtin { name: name.into() });
+        }
+        let better = better
+            .better()
+            .map_err(|direction| MetricError::Direction {
+                name: name.into(),
+                direction,
+            })?;
+        if !value.is_finite() {
+            return Err(MetricError::NotFinite {
+                name: name.into(),
+                value,
+            });
+        }
+        let info = MetricInfo::new(name, unit, better);
+        match self.metrics.iter_mut().find(|m| m.info.name == name) {
+            Some(known) if known.info != info => Err(MetricError::Redeclared {
+                name: name.into(),
+                first: format!("`{}`, {} is better", known.info.unit, known.info.better),
+                second: format!("`{unit}`, {better} is better"),
+            }),
+            Some(known) => {
+                known.values.push(value);
+                Ok(())
+            }
+            None => {
+                self.metrics.push(MetricValues {
+                    info,
+                    values: vec![value],
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// The values the routine reported with [`Bencher::metric`], or its first misuse of it.
+    pub fn take_metrics(&mut self) -> Result<Vec<MetricValues>, MetricError> {
+        match self.metric_error.take() {
+            Some(e) => Err(e),
+            None => Ok(std::mem::take(&mut self.metrics)),
+        }
     }
 
     /// How many `iter*` calls the routine made (the runtime insists on exactly one).
@@ -105,13 +290,14 @@ impl Bencher {
             });
             return;
         }
-        let sampled = sampler::sample(&self.plan, &self.clock, |k| {
+        let sampled = self.sample(|k| {
             let start = Instant::now();
             for _ in 0..k {
                 black_box(routine());
             }
             start.elapsed()
         });
+        let Some(sampled) = sampled else { return };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
             for _ in 0..k {
                 black_box(routine());
@@ -121,30 +307,68 @@ impl Bencher {
     }
 
     /// Times `routine` on inputs made by `setup`; setup and dropping the outputs are not timed.
-    pub fn iter_batched<I, O, S, R>(&mut self, mut setup: S, mut routine: R, size: BatchSize)
+    pub fn iter_batched<I, O, S, R>(&mut self, setup: S, mut routine: R, size: BatchSize)
     where
         S: FnMut() -> I,
         R: FnMut(I) -> O,
     {
+        self.batched(setup, size, |inputs: &mut Vec<I>, outputs: &mut Vec<O>| {
+            for input in inputs.drain(..) {
+                outputs.push(black_box(routine(input)));
+            }
+        });
+    }
+
+    /// Times `routine` on a mutable reference to each input made by `setup`, for routines that
+    /// change their input in place (sorting, clearing, draining): setup, dropping the inputs
+    /// and dropping the outputs are not timed.
+    ///
+    /// ```no_run
+    /// use perfkit::{BatchSize, Bencher};
+    ///
+    /// fn sort(b: &mut Bencher) {
+    ///     b.iter_batched_ref(
+    ///         || (0..1_000u32).rev().collect::<Vec<u32>>(),
+    ///         |v| v.sort(),
+    ///         BatchSize::SmallInput,
+    ///     );
+    /// }
+    /// ```
+    pub fn iter_batched_ref<I, O, S, R>(&mut self, setup: S, mut routine: R, size: BatchSize)
+    where
+        S: FnMut() -> I,
+        R: FnMut(&mut I) -> O,
+    {
+        self.batched(setup, size, |inputs: &mut Vec<I>, outputs: &mut Vec<O>| {
+            for input in inputs.iter_mut() {
+                outputs.push(black_box(routine(input)));
+            }
+        });
+    }
+
+    /// The measurement behind [`iter_batched`](Self::iter_batched) and
+    /// [`iter_batched_ref`](Self::iter_batched_ref): `run` takes a batch of inputs made by
+    /// `setup` and pushes one output per input; only `run` is timed (and counted), and the
+    /// inputs left and the outputs are dropped after the clock stops.
+    fn batched<I, O>(
+        &mut self,
+        mut setup: impl FnMut() -> I,
+        size: BatchSize,
+        mut run: impl FnMut(&mut Vec<I>, &mut Vec<O>),
+    ) {
         self.calls += 1;
+        let mut inputs_of = |m: u64| (0..m).map(|_| setup()).collect::<Vec<I>>();
         if self.mode == Mode::Smoke {
-            black_box(routine(setup()));
+            run(&mut inputs_of(1), &mut Vec::with_capacity(1));
             return;
         }
         if self.mode == Mode::Instructions {
-            black_box(routine(setup()));
-            // Inputs made and outputs dropped outside the counted function, as when timing.
-            let mut inputs = (0..ITERATIONS)
-                .map(|_| setup())
-                .collect::<Vec<I>>()
-                .into_iter();
+            run(&mut inputs_of(1), &mut Vec::with_capacity(1));
+            // Inputs made and dropped, outputs dropped, outside the counted function.
+            let mut inputs = inputs_of(ITERATIONS);
             let mut outputs = Vec::with_capacity(ITERATIONS as usize);
-            perfkit_callgrind_counted(&mut || {
-                for input in inputs.by_ref() {
-                    outputs.push(black_box(routine(input)));
-                }
-            });
-            drop(outputs);
+            perfkit_callgrind_counted(&mut || run(&mut inputs, &mut outputs));
+            drop((inputs, outputs));
             return;
         }
         let per_batch = |k: u64| match size {
@@ -153,33 +377,28 @@ impl Bencher {
             BatchSize::LargeInput => 1,
             BatchSize::NumIterations(n) => n.max(1),
         };
-        let sampled = sampler::sample(&self.plan, &self.clock, |k| {
+        let sampled = self.sample(|k| {
             let mut elapsed = Duration::ZERO;
             let mut left = k;
             while left > 0 {
                 let m = per_batch(k).min(left);
-                let inputs: Vec<I> = (0..m).map(|_| setup()).collect();
+                let mut inputs = inputs_of(m);
                 let mut outputs = Vec::with_capacity(m as usize);
                 let start = Instant::now();
-                for input in inputs {
-                    outputs.push(black_box(routine(input)));
-                }
+                run(&mut inputs, &mut outputs);
                 elapsed += start.elapsed();
-                drop(outputs);
+                drop((inputs, outputs));
                 left -= m;
             }
             elapsed
         });
+        let Some(sampled) = sampled else { return };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
-            let inputs: Vec<I> = (0..k).map(|_| setup()).collect();
+            let mut inputs = inputs_of(k);
             // Allocated before counting starts, so only the routine's own allocations count.
             let mut outputs = Vec::with_capacity(inputs.len());
-            let ((), counts) = alloc::count(|| {
-                for input in inputs {
-                    outputs.push(black_box(routine(input)));
-                }
-            });
-            drop(outputs);
+            let ((), counts) = alloc::count(|| run(&mut inputs, &mut outputs));
+            drop((inputs, outputs));
             counts
         });
         self.finish(sampled, allocations);
@@ -201,11 +420,23 @@ impl Bencher {
             });
             return;
         }
-        let sampled = sampler::sample(&self.plan, &self.clock, &mut routine);
+        let Some(sampled) = self.sample(&mut routine) else {
+            return;
+        };
         let allocations = alloc_pass(sampled.estimate_ns, |k| {
             black_box(routine(k));
         });
         self.finish(sampled, allocations);
+    }
+
+    /// Runs the sampling loop over `batch`, or, as one thread of a team
+    /// (`threads = [...]`), takes part in the team's loop: the team's leader gets the samples,
+    /// every other member `None`.
+    fn sample(&mut self, batch: impl FnMut(u64) -> Duration) -> Option<sampler::Sampled> {
+        match &self.team {
+            None => Some(sampler::sample(&self.plan, &self.clock, batch)),
+            Some(member) => member.sample(&self.plan, &self.clock, batch),
+        }
     }
 
     fn finish(&mut self, sampled: sampler::Sampled, allocations: Option<Allocations>) {

@@ -250,6 +250,16 @@ impl fmt::Display for Counts {
     }
 }
 
+/// The environment variable that names the case a child counts, for a test that is several
+/// benchmarks (`types`, `args`): each child runs the whole test function, and counts only this
+/// one of its cases.
+pub const CASE_ENV: &str = "PERFKIT_CALLGRIND_CASE";
+
+/// In a child run: the benchmark name of the case to count.
+pub fn child_case() -> Option<String> {
+    std::env::var(CASE_ENV).ok()
+}
+
 /// In a child run: `Some(size)` (`Some(None)` for an unsized test) when this process is one
 /// that a perf test started under callgrind, `None` otherwise.
 pub fn child_size() -> Option<Option<usize>> {
@@ -314,10 +324,10 @@ pub fn test_name(path: &str) -> &str {
     path.split_once("::").map_or(path, |(_, rest)| rest)
 }
 
-/// Runs test `test` of this test binary once under callgrind at `size` and returns the counts
-/// of its [`ITERATIONS`] counted iterations.
-pub fn count(test: &str, size: Option<usize>) -> Result<Counts, CallgrindError> {
-    count_in_child(test, size, None)
+/// Runs test `test` of this test binary once under callgrind, counting its case named `case`
+/// at `size`, and returns the counts of its [`ITERATIONS`] counted iterations.
+pub fn count(test: &str, case: &str, size: Option<usize>) -> Result<Counts, CallgrindError> {
+    count_in_child(test, case, size, None)
 }
 
 /// Runs test `test` once under callgrind, counting only variant `index` of its
@@ -328,12 +338,14 @@ pub fn count_variant(
     comparison: &str,
     index: usize,
 ) -> Result<Counts, CallgrindError> {
-    count_in_child(test, Some(size), Some(format!("{index} {comparison}")))
+    // The case is for perf tests; a comparison's test runs none, so none is named.
+    count_in_child(test, "", Some(size), Some(format!("{index} {comparison}")))
 }
 
 /// [`count`] with [`VARIANT_ENV`] set to `variant` when given.
 fn count_in_child(
     test: &str,
+    case: &str,
     size: Option<usize>,
     variant: Option<String>,
 ) -> Result<Counts, CallgrindError> {
@@ -356,6 +368,7 @@ fn count_in_child(
         .arg(&exe)
         .args(["--exact", test, "--include-ignored", "--test-threads=1"])
         .env(CHILD_ENV, size.map(|n| n.to_string()).unwrap_or_default())
+        .env(CASE_ENV, case)
         .envs(variant.map(|v| (VARIANT_ENV, v)))
         .output()
         .map_err(|source| match source.kind() {

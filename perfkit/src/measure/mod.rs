@@ -11,8 +11,9 @@ pub mod layout;
 mod lock;
 mod plan;
 pub(crate) mod sampler;
+pub(crate) mod team;
 
-pub use bencher::{Allocations, BatchSize, Bencher, Samples};
+pub use bencher::{Allocations, BatchSize, Bencher, Direction, MetricError, MetricValues, Samples};
 pub use clock::Clock;
 pub use lock::{MeasureLock, lock_path_for};
 pub use plan::{Mode, Plan};

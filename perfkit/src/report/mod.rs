@@ -6,4 +6,7 @@ mod text;
 mod units;
 
 pub use text::{ResultBlock, budget_failure};
-pub use units::{format_bytes, format_count, format_count_si, format_ns, format_throughput};
+pub(crate) use units::sig4;
+pub use units::{
+    format_bytes, format_count, format_count_si, format_ns, format_sig4, format_throughput,
+};

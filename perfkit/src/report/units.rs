@@ -45,6 +45,16 @@ pub fn format_count_si(n: f64) -> String {
     format!("{}{suffix}", sig4(value))
 }
 
+/// A plain number at four significant digits without trailing zeros: `0.512`, `12.35`, `3`.
+pub fn format_sig4(v: f64) -> String {
+    let s = sig4(v);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
 /// A count that may be fractional (allocations per iteration): `3`, `2.5`.
 pub fn format_count(n: f64) -> String {
     trim(n)
@@ -72,7 +82,7 @@ pub fn format_throughput(amount: Throughput, ns_per_iter: f64) -> String {
 }
 
 /// Four significant digits without exponent: 412.3, 41.23, 4.123, 0.4123.
-fn sig4(v: f64) -> String {
+pub(crate) fn sig4(v: f64) -> String {
     let decimals = |a: f64| {
         if a >= 1000.0 {
             0
@@ -104,6 +114,15 @@ fn trim(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_numbers_keep_four_significant_digits() {
+        assert_eq!(format_sig4(0.5124), "0.5124");
+        assert_eq!(format_sig4(0.512), "0.512");
+        assert_eq!(format_sig4(3.0), "3");
+        assert_eq!(format_sig4(12.345), "12.35");
+        assert_eq!(format_sig4(0.0), "0");
+    }
 
     #[test]
     fn durations_pick_a_readable_unit() {

@@ -196,6 +196,13 @@ impl Opened {
             .map(|(m, c)| to_record(spec, m, c.as_ref()))
             .collect();
         let s = self.session();
+        // A user's metric is described before its first result, so every reader of the store
+        // (history, check, report) reads it in its unit and direction.
+        if let Some(info) = super::custom::declared(spec.metric) {
+            s.store
+                .declare_metric(&info)
+                .map_err(|e| failure(spec, "cannot declare its metric in", &db, &e))?;
+        }
         match s.run {
             Some(run) => {
                 s.store

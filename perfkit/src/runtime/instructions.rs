@@ -40,6 +40,12 @@ pub(super) fn child(spec: &Spec, routine: Routine, size: Option<usize>) -> Outco
 pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>, String> {
     let name = spec.benchmark_name();
     let fail = |e: &dyn std::fmt::Display| format!("perf test `{name}`: {e}");
+    if super::variants::threads_of(spec) > 1 {
+        return Err(fail(
+            &"its thread counts above 1 cannot be counted: callgrind runs one thread at a time, \
+              so there is no contention to count; measure time instead (unset PERFKIT)",
+        ));
+    }
     callgrind::check_supported().map_err(|e| fail(&e))?;
     let test = callgrind::test_name(spec.path);
     let sizes: Vec<Option<usize>> = match routine {
@@ -48,7 +54,9 @@ pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>,
     };
     let mut out = Vec::with_capacity(sizes.len() * METRICS.len());
     for size in sizes {
-        let counted = measurements(size, spec.max_instructions, || callgrind::count(test, size));
+        let counted = measurements(size, spec.max_instructions, || {
+            callgrind::count(test, name, size)
+        });
         out.extend(counted.map_err(|e| fail(&e))?);
     }
     Ok(out)

@@ -1,10 +1,13 @@
 //! The runtime behind `#[perf_test]`: plan, measure, summarise, check budgets, print.
 
 mod config;
+mod custom;
 mod history;
 pub(crate) mod instructions;
 mod registry;
+mod sampling;
 mod settings;
+mod variants;
 mod verdicts;
 
 use std::path::Path;
@@ -14,6 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use config::SettingsError;
 pub(crate) use history::{Series, record_series};
 pub use settings::{History, HistoryConfig, Settings};
+pub use variants::{Variant, arg_name};
+
+use perfkit_store::MetricInfo;
 
 use crate::alloc;
 use crate::compare::{BudgetCheck, check_budgets};
@@ -53,7 +59,8 @@ pub struct Measurement {
 /// What a perf test produced: its measurements and the text it prints.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
-    /// One per size; empty in a smoke run.
+    /// One per case (type, argument, thread count), size and metric; empty in a
+    /// smoke run.
     pub measurements: Vec<Measurement>,
     /// The report (one block per measurement, plus notes).
     pub text: String,
@@ -69,6 +76,12 @@ pub struct Outcome {
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
 pub fn run(spec: &Spec, routine: Routine) {
+    run_variants(spec, &[Variant::of(routine)]);
+}
+
+/// [`run`] for a test with `types` or `args`: one benchmark per variant (and thread count).
+#[track_caller]
+pub fn run_variants(spec: &Spec, variants: &[Variant]) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -80,7 +93,7 @@ pub fn run(spec: &Spec, routine: Routine) {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };
-    let outcome = execute(spec, routine, &settings);
+    let outcome = execute_variants(spec, variants, &settings);
     print!("{}", outcome.text);
     if let Some(failure) = outcome.failure {
         panic!("{failure}");
@@ -102,10 +115,57 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 }
 
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
-/// on a broken budget (a panic in the routine itself still propagates).
+/// on a broken budget (a panic in the routine itself still propagates). With `threads`, each
+/// thread count is a benchmark of its own (see [`execute_variants`]).
 pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+    execute_variants(spec, &[Variant::of(routine)], settings)
+}
+
+/// [`execute`] for every case of a test: each variant (type, argument) at each thread count,
+/// each measured, judged and recorded as a benchmark of its own (named as
+/// [`Variant`]'s module explains). The outcomes are joined in order: the measurements of every
+/// case, its text, and the failures of all cases.
+pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) -> Outcome {
+    let mut cases = match variants::cases(spec, variants) {
+        Ok(cases) => cases,
+        Err(e) => {
+            return Outcome {
+                failure: Some(e.to_string()),
+                ..Outcome::default()
+            };
+        }
+    };
+    if settings.mode == Mode::Instructions
+        && cases.len() > 1
+        && let Some(case) = crate::measure::callgrind::child_case()
+    {
+        // A child under callgrind counts the one case its parent asked for (a test of one
+        // case counts it, whatever its name).
+        cases.retain(|c| c.spec.benchmark_name() == case);
+    }
+    let mut joined = Outcome::default();
+    let mut failures = Vec::new();
+    for case in cases {
+        let outcome = execute_case(&case.spec, case.routine, settings);
+        joined.measurements.extend(outcome.measurements);
+        joined.text.push_str(&outcome.text);
+        failures.extend(outcome.failure);
+    }
+    if !failures.is_empty() {
+        joined.failure = Some(failures.join("\n"));
+    }
+    joined
+}
+
+/// [`execute`] for one case.
+fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
-        smoke(routine, spec.sizes);
+        if let Err(e) = sampling::smoke(routine, spec.sizes, variants::threads_of(spec)) {
+            return Outcome {
+                failure: Some(format!("perf test `{}`: {e}", spec.benchmark_name())),
+                ..Outcome::default()
+            };
+        }
         static SAID: AtomicBool = AtomicBool::new(false);
         let text = if SAID.swap(true, Ordering::Relaxed) {
             String::new()
@@ -162,8 +222,10 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
                 checks: &m.checks,
             };
             outcome.text.push_str(&block.to_string());
-        } else {
+        } else if MetricInfo::is_builtin(m.metric) {
             outcome.text.push_str(&instructions::block(name, m));
+        } else {
+            outcome.text.push_str(&custom::block(name, m));
         }
         let failed: Vec<&BudgetCheck> = m.checks.iter().filter(|c| !c.passed()).collect();
         if !failed.is_empty() {
@@ -221,12 +283,8 @@ fn measure(
     };
     let mut out = Vec::with_capacity(sizes.len());
     for size in sizes {
-        let mut b = Bencher::new(plan, mode);
-        call(routine, &mut b, size);
-        let samples = match (b.iter_calls(), b.take_samples()) {
-            (1, Some(samples)) => samples,
-            (calls, _) => return Err(misuse(name, calls)),
-        };
+        let (samples, reported) =
+            sampling::sampled(name, routine, plan, mode, size, variants::threads_of(spec))?;
         let summary = Summary::new(&samples.times_ns)
             .map_err(|e| format!("perf test `{name}`: its samples are unusable: {e}"))?;
         let checks = check_budgets(spec, &summary, samples.allocations.as_ref());
@@ -237,6 +295,7 @@ fn measure(
             summary,
             checks,
         });
+        out.extend(custom::measurements(name, reported, size)?);
     }
     Ok(out)
 }
@@ -353,13 +412,6 @@ fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
     }
-}
-
-/// Runs the routine once, for debug builds and `PERFKIT=off`: the smallest size only, since a
-/// debug build of an O(n²) routine at the largest size can take minutes.
-fn smoke(routine: Routine, sizes: &[usize]) {
-    let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
-    call(routine, &mut b, sizes.iter().copied().min());
 }
 
 fn misuse(name: &str, calls: u32) -> String {

@@ -5,7 +5,6 @@
 //! The series of one test are its sizes: they are judged together, with the false discovery
 //! rate controlled across them, exactly as `cargo perfkit check` judges them with the rest.
 
-use perfkit_store::MetricInfo;
 use std::fmt::Write as _;
 
 use perfkit_store::{CommitRuns, SeriesKey, SeriesRuns, Timestamp};
@@ -85,7 +84,7 @@ fn judge_metric(
     let metric = series.metric;
     // Built-in metrics describe themselves; a user's metric is described where its code
     // declares it.
-    let info = MetricInfo::builtin(metric).unwrap_or_else(|| MetricInfo::undeclared(metric));
+    let info = super::custom::info(metric);
     let mut rule = settings.rule_for(&info);
     rule.alpha = spec.alpha.unwrap_or(rule.alpha);
     rule.threshold = spec.regression.unwrap_or(rule.threshold);

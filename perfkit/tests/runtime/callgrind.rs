@@ -5,10 +5,10 @@
 //! The `child_*` tests are what the parent tests run under callgrind (`--exact`, with
 //! `PERFKIT_CALLGRIND_CHILD` set); run on their own they are ignored.
 
-use perfkit::__private::{Routine, Spec};
+use perfkit::__private::{Routine, Spec, Variant};
 use perfkit::measure::Mode;
 use perfkit::measure::callgrind;
-use perfkit::{Bencher, Settings, black_box, execute};
+use perfkit::{Bencher, Settings, black_box, execute, execute_variants};
 
 /// Work per call: `n` rounds of a multiply-add that the optimiser cannot fold away.
 #[inline(never)]
@@ -66,14 +66,70 @@ fn the_toggle_counts_only_the_routine() {
     if !valgrind_here() {
         return;
     }
-    let n = callgrind::count("callgrind::child_n", None).unwrap();
-    let two_n = callgrind::count("callgrind::child_2n", None).unwrap();
+    let n = callgrind::count("callgrind::child_n", "", None).unwrap();
+    let two_n = callgrind::count("callgrind::child_2n", "", None).unwrap();
     let ratio = two_n.ir as f64 / n.ir as f64;
     // 10 000 rounds of a few instructions each, times ITERATIONS: the loop's own overhead and
     // the closure call are a few instructions, far below 0.5%. Setup (2 000 000 rounds, the
     // same in both) is 40x the counted work: had it been counted, the ratio would be about
     // (40 + 2) / (40 + 1) = 1.02, so a ratio of 2 also shows that setup is left out.
     assert!((ratio - 2.0).abs() < 0.01, "ratio {ratio}: {n} vs {two_n}");
+}
+
+/// Two cases of one test: the child process of each counts its own case only.
+const CASES: Spec = Spec {
+    path: "runtime::callgrind::child_cases",
+    ..Spec::DEFAULT
+};
+
+fn cases() -> [Variant; 2] {
+    [
+        Variant {
+            ty: None,
+            arg: Some(|| "n".to_owned()),
+            routine: Routine::Bencher(n_rounds),
+        },
+        Variant {
+            ty: None,
+            arg: Some(|| "2n".to_owned()),
+            routine: Routine::Bencher(two_n_rounds),
+        },
+    ]
+}
+
+#[test]
+#[ignore = "run under callgrind by `each_case_of_a_test_is_counted_on_its_own`"]
+fn child_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    let out = execute_variants(&CASES, &cases(), &settings);
+    assert_eq!(out.failure, None);
+}
+
+/// Had a child counted both cases, each would read 3n rounds and the ratio would be 1.
+#[test]
+fn each_case_of_a_test_is_counted_on_its_own() {
+    if !valgrind_here() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    let out = execute_variants(&CASES, &cases(), &settings);
+    assert_eq!(out.failure, None, "{}", out.text);
+    let instructions: Vec<f64> = out
+        .measurements
+        .iter()
+        .filter(|m| m.metric == "instructions")
+        .map(|m| m.summary.median)
+        .collect();
+    assert_eq!(instructions.len(), 2, "{}", out.text);
+    let ratio = instructions[1] / instructions[0];
+    assert!((ratio - 2.0).abs() < 0.01, "ratio {ratio}: {}", out.text);
+    assert!(
+        out.text.contains("runtime::callgrind::child_cases/2n"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]

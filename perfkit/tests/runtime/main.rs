@@ -4,12 +4,14 @@
 mod allocations;
 mod budgets;
 mod callgrind;
+mod custom_metric;
 mod growth;
 mod history;
 mod lock;
 mod read_only;
 mod registration;
 mod smoke;
+mod variants;
 
 #[global_allocator]
 static ALLOC: perfkit::alloc::Counting = perfkit::alloc::Counting;
