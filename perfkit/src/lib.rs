@@ -20,6 +20,8 @@
 pub mod alloc;
 pub mod compare;
 pub mod complexity;
+#[cfg(feature = "criterion")]
+pub mod criterion;
 pub mod measure;
 /// What a metric is: its unit and which way is better (re-exported from the store, which
 /// records them).

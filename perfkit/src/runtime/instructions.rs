@@ -22,7 +22,7 @@ use crate::stats::Summary;
 /// In a child process under callgrind: runs the routine at `size` once, with the counted
 /// iterations inside the toggled function; prints nothing, records nothing, takes no lock (the
 /// parent holds it).
-pub(super) fn child(spec: &Spec, routine: Routine, size: Option<usize>) -> Outcome {
+pub(super) fn child(spec: &Spec, routine: Routine<'_>, size: Option<usize>) -> Outcome {
     let mut b = Bencher::new(Plan::DEFAULT, Mode::Instructions);
     call(routine, &mut b, size);
     let failure = match b.iter_calls() {
@@ -37,7 +37,7 @@ pub(super) fn child(spec: &Spec, routine: Routine, size: Option<usize>) -> Outco
 
 /// Counts every size of the routine: [`CHILD_RUNS`] runs under callgrind each, one
 /// measurement per metric and size (sizes outer, metrics in [`METRICS`] order).
-pub(super) fn measure(spec: &Spec, routine: Routine) -> Result<Vec<Measurement>, String> {
+pub(super) fn measure(spec: &Spec, routine: Routine<'_>) -> Result<Vec<Measurement>, String> {
     let name = spec.benchmark_name();
     let fail = |e: &dyn std::fmt::Display| format!("perf test `{name}`: {e}");
     if super::variants::threads_of(spec) > 1 {

@@ -29,15 +29,67 @@ use crate::report::{ResultBlock, budget_failure, format_count_si, format_ns};
 use crate::spec::{Spec, Stat};
 use crate::stats::Summary;
 
-/// The user's function, in one of the three forms `#[perf_test]` accepts.
-#[derive(Debug, Clone, Copy)]
-pub enum Routine {
+/// The user's function, in one of the three forms `#[perf_test]` accepts, or a closure (a
+/// benchmark of [`crate::criterion`], which captures its input).
+#[derive(Clone, Copy)]
+pub enum Routine<'a> {
     /// `fn()`: the whole body is timed.
     Plain(fn()),
     /// `fn(&mut Bencher)`: only what `b.iter(...)` runs is timed.
     Bencher(fn(&mut Bencher)),
     /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
     Sized(fn(&mut Bencher, usize)),
+    /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs. It runs on
+    /// the calling thread only (criterion's closures need not be `Send`).
+    Closure(&'a dyn Fn(&mut Bencher)),
+}
+
+// A routine that panics is never called again (the panic fails the test or benchmark), so no
+// broken invariant of a closure's captures can be observed after unwinding: a `Routine` may
+// cross `catch_unwind` as the plain `fn` forms always could.
+impl std::panic::UnwindSafe for Routine<'_> {}
+impl std::panic::RefUnwindSafe for Routine<'_> {}
+
+impl std::fmt::Debug for Routine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Routine::Plain(_) => "Routine::Plain",
+            Routine::Bencher(_) => "Routine::Bencher",
+            Routine::Sized(_) => "Routine::Sized",
+            Routine::Closure(_) => "Routine::Closure",
+        })
+    }
+}
+
+/// The `fn` forms of a [`Routine`]: plain function pointers, which other threads may call
+/// (`threads = [...]`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FnRoutine {
+    Plain(fn()),
+    Bencher(fn(&mut Bencher)),
+    Sized(fn(&mut Bencher, usize)),
+}
+
+impl Routine<'_> {
+    /// This routine for other threads; `None` for a closure, which runs on its own thread.
+    pub(crate) fn for_threads(self) -> Option<FnRoutine> {
+        match self {
+            Routine::Plain(f) => Some(FnRoutine::Plain(f)),
+            Routine::Bencher(f) => Some(FnRoutine::Bencher(f)),
+            Routine::Sized(f) => Some(FnRoutine::Sized(f)),
+            Routine::Closure(_) => None,
+        }
+    }
+}
+
+impl From<FnRoutine> for Routine<'static> {
+    fn from(f: FnRoutine) -> Routine<'static> {
+        match f {
+            FnRoutine::Plain(f) => Routine::Plain(f),
+            FnRoutine::Bencher(f) => Routine::Bencher(f),
+            FnRoutine::Sized(f) => Routine::Sized(f),
+        }
+    }
 }
 
 /// One measured size (or the only measurement of an unsized test).
@@ -75,13 +127,13 @@ pub struct Outcome {
 /// `#[perf_test]` line), not at this file. Every panic here must stay in this function's own
 /// body or in `#[track_caller]` functions: a closure would lose the caller's location.
 #[track_caller]
-pub fn run(spec: &Spec, routine: Routine) {
+pub fn run(spec: &Spec, routine: Routine<'_>) {
     run_variants(spec, &[Variant::of(routine)]);
 }
 
 /// [`run`] for a test with `types` or `args`: one benchmark per variant (and thread count).
 #[track_caller]
-pub fn run_variants(spec: &Spec, variants: &[Variant]) {
+pub fn run_variants(spec: &Spec, variants: &[Variant<'_>]) {
     if let Err(e) = registry::register(spec.benchmark_name(), spec.path) {
         panic!("{e}");
     }
@@ -104,7 +156,7 @@ pub fn run_variants(spec: &Spec, variants: &[Variant]) {
 /// `CARGO_MANIFEST_DIR` of this test process, else `compiled` (the macro's compile-time one).
 /// A test binary built for one checkout may be run for another (a shared target directory);
 /// the compile-time path would then record into the other checkout's store under its commit.
-fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
+pub(crate) fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
     static AT_RUN_TIME: OnceLock<Option<&'static str>> = OnceLock::new();
     AT_RUN_TIME
         .get_or_init(|| {
@@ -117,7 +169,7 @@ fn manifest_dir_at_run_time(compiled: &'static str) -> &'static str {
 /// Runs one perf test under `settings` and returns what it found, without printing or panicking
 /// on a broken budget (a panic in the routine itself still propagates). With `threads`, each
 /// thread count is a benchmark of its own (see [`execute_variants`]).
-pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+pub fn execute(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     execute_variants(spec, &[Variant::of(routine)], settings)
 }
 
@@ -125,7 +177,7 @@ pub fn execute(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
 /// each measured, judged and recorded as a benchmark of its own (named as
 /// [`Variant`]'s module explains). The outcomes are joined in order: the measurements of every
 /// case, its text, and the failures of all cases.
-pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) -> Outcome {
+pub fn execute_variants(spec: &Spec, variants: &[Variant<'_>], settings: &Settings) -> Outcome {
     let mut cases = match variants::cases(spec, variants) {
         Ok(cases) => cases,
         Err(e) => {
@@ -158,7 +210,7 @@ pub fn execute_variants(spec: &Spec, variants: &[Variant], settings: &Settings) 
 }
 
 /// [`execute`] for one case.
-fn execute_case(spec: &Spec, routine: Routine, settings: &Settings) -> Outcome {
+fn execute_case(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
     if settings.mode == Mode::Smoke {
         if let Err(e) = sampling::smoke(routine, spec.sizes, variants::threads_of(spec)) {
             return Outcome {
@@ -269,7 +321,7 @@ fn plan_for(spec: &Spec, mode: Mode) -> Plan {
 /// Measures every size of the routine (one measurement for unsized tests) and checks budgets.
 fn measure(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
@@ -406,11 +458,12 @@ fn log_factor_tolerated(
     adjacent && lowest > 0.0 && largest.is_some_and(|l| l / lowest <= LOG_FACTOR_GROWTH)
 }
 
-fn call(routine: Routine, b: &mut Bencher, size: Option<usize>) {
+fn call(routine: Routine<'_>, b: &mut Bencher, size: Option<usize>) {
     match routine {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
+        Routine::Closure(f) => f(b),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::measure::{Bencher, MetricError, MetricValues, Mode, Plan, Samples, te
 /// of a metric together.
 pub(super) fn sampled(
     name: &str,
-    routine: Routine,
+    routine: Routine<'_>,
     plan: Plan,
     mode: Mode,
     size: Option<usize>,
@@ -28,6 +28,11 @@ pub(super) fn sampled(
             (calls, _) => Err(misuse(name, calls)),
         };
     }
+    let Some(shared) = routine.for_threads() else {
+        return Err(format!(
+            "perf test `{name}`: a closure routine runs on one thread, not {threads}"
+        ));
+    };
     type Joined = (u32, Option<Samples>, Result<Vec<MetricValues>, MetricError>);
     let joined: Vec<std::thread::Result<Joined>> = std::thread::scope(|s| {
         let handles: Vec<_> = team::team(threads)
@@ -36,7 +41,7 @@ pub(super) fn sampled(
                 s.spawn(move || {
                     let mut b = Bencher::in_team(plan, mode, member.clone());
                     let leave = team::LeaveOnDrop(member);
-                    call(routine, &mut b, size);
+                    call(Routine::from(shared), &mut b, size);
                     drop(leave);
                     (b.iter_calls(), b.take_samples(), b.take_metrics())
                 })
@@ -87,13 +92,22 @@ pub(super) fn sampled(
 /// With `threads`, the routine runs once on each of that many threads at the same time, so a
 /// debug build already exercises the code's thread safety. A misuse of [`Bencher::metric`]
 /// fails here too, so a debug build finds it.
-pub(super) fn smoke(routine: Routine, sizes: &[usize], threads: usize) -> Result<(), MetricError> {
+pub(super) fn smoke(
+    routine: Routine<'_>,
+    sizes: &[usize],
+    threads: usize,
+) -> Result<(), MetricError> {
     let size = sizes.iter().copied().min();
-    let once = move || {
+    let run = |routine: Routine<'_>| {
         let mut b = Bencher::new(Plan::DEFAULT, Mode::Smoke);
         call(routine, &mut b, size);
         b.take_metrics().map(drop)
     };
+    // A closure (criterion's) runs on this thread alone; `fn` routines on every thread.
+    let Some(shared) = routine.for_threads() else {
+        return run(routine);
+    };
+    let once = move || run(Routine::from(shared));
     std::thread::scope(|s| {
         let others: Vec<_> = (1..threads).map(|_| s.spawn(once)).collect();
         let mut result = once();
@@ -105,4 +119,34 @@ pub(super) fn smoke(routine: Routine, sizes: &[usize], threads: usize) -> Result
         }
         result
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A closure (criterion's benchmarks) is never moved to other threads: with `threads` it is
+    /// refused by name, and a smoke run runs it once, on this thread.
+    #[test]
+    fn closures_run_on_their_own_thread() {
+        let calls = std::cell::Cell::new(0);
+        let closure = |b: &mut Bencher| {
+            calls.set(calls.get() + 1);
+            b.iter(|| 1 + 1);
+        };
+        let refused = sampled(
+            "c",
+            Routine::Closure(&closure),
+            Plan::QUICK,
+            Mode::Quick,
+            None,
+            2,
+        );
+        assert_eq!(
+            refused.unwrap_err(),
+            "perf test `c`: a closure routine runs on one thread, not 2"
+        );
+        smoke(Routine::Closure(&closure), &[], 4).unwrap();
+        assert_eq!(calls.get(), 1);
+    }
 }

@@ -25,17 +25,17 @@ use crate::spec::Spec;
 /// One instance of a perf test's function: the function at one type and/or with one argument.
 /// The macro writes one per type and argument; a test without either has one, with neither.
 #[derive(Clone, Copy)]
-pub struct Variant {
+pub struct Variant<'a> {
     /// The type argument as written (`"Vec<u8>"`), for `types = [...]`.
     pub ty: Option<&'static str>,
     /// The argument's name (its `Debug` text, see [`arg_name`]), for `args = [...]`. A function
     /// rather than a string because the value is built at run time.
     pub arg: Option<fn() -> String>,
     /// The function, at that type, with that argument bound.
-    pub routine: Routine,
+    pub routine: Routine<'a>,
 }
 
-impl fmt::Debug for Variant {
+impl fmt::Debug for Variant<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Variant")
             .field("ty", &self.ty)
@@ -45,9 +45,9 @@ impl fmt::Debug for Variant {
     }
 }
 
-impl Variant {
+impl<'a> Variant<'a> {
     /// The only variant of a test without `types` and `args`.
-    pub fn of(routine: Routine) -> Variant {
+    pub fn of(routine: Routine<'a>) -> Variant<'a> {
         Variant {
             ty: None,
             arg: None,
@@ -76,9 +76,9 @@ pub fn arg_name<T: fmt::Debug + ?Sized>(value: &T) -> String {
 /// One case: the spec under the case's name (and, with `threads`, its one thread count) and
 /// the routine to run.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Case {
+pub(crate) struct Case<'a> {
     pub spec: Spec,
-    pub routine: Routine,
+    pub routine: Routine<'a>,
 }
 
 /// Why the cases of a test cannot be built.
@@ -104,7 +104,7 @@ pub(crate) enum CaseError {
 
 /// The cases of `spec` with `variants`, in order: variants outer, thread counts inner. A test
 /// without types, args or threads has one case: itself, unchanged.
-pub(crate) fn cases(spec: &Spec, variants: &[Variant]) -> Result<Vec<Case>, CaseError> {
+pub(crate) fn cases<'a>(spec: &Spec, variants: &[Variant<'a>]) -> Result<Vec<Case<'a>>, CaseError> {
     let base = spec.benchmark_name();
     let mut names: Vec<String> = Vec::with_capacity(variants.len());
     for (i, variant) in variants.iter().enumerate() {
@@ -177,7 +177,7 @@ mod tests {
 
     fn routine(_: &mut Bencher) {}
 
-    fn names(spec: &Spec, variants: &[Variant]) -> Vec<&'static str> {
+    fn names(spec: &Spec, variants: &[Variant<'_>]) -> Vec<&'static str> {
         cases(spec, variants)
             .unwrap()
             .iter()

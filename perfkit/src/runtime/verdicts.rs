@@ -23,7 +23,7 @@ use crate::spec::Spec;
 /// the test after its result is recorded.
 pub(super) fn judge(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     settings: &Settings,
     plan: Plan,
     outcome: &mut Outcome,
@@ -74,7 +74,7 @@ pub(super) fn judge(
 /// [`judge`] for the measurements of one metric.
 fn judge_metric(
     spec: &Spec,
-    routine: Routine,
+    routine: Routine<'_>,
     settings: &Settings,
     plan: Plan,
     (history, series): (&mut history::Opened, history::Series<'_>),

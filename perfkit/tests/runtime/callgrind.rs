@@ -82,7 +82,7 @@ const CASES: Spec = Spec {
     ..Spec::DEFAULT
 };
 
-fn cases() -> [Variant; 2] {
+fn cases() -> [Variant<'static>; 2] {
     [
         Variant {
             ty: None,

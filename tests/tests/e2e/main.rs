@@ -3,5 +3,6 @@
 //! This binary deliberately does not install perfkit's counting allocator.
 
 mod allocator_missing;
+mod criterion_suites;
 mod quick_start;
 mod readme;

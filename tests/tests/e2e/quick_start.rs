@@ -45,13 +45,13 @@ fn repository() -> PathBuf {
         .unwrap()
 }
 
-fn target_dir() -> PathBuf {
+pub(super) fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("perfkit-e2e-quickstart")
 }
 
 /// A command with this test's own settings removed: a user's shell has no `PERFKIT_*` set, and
 /// builds go to the shared target directory.
-fn command(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
+pub(super) fn command(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir())
@@ -70,7 +70,7 @@ fn command(program: impl AsRef<std::ffi::OsStr>, dir: &Path) -> Command {
     cmd
 }
 
-fn check(what: &str, out: Output) -> Output {
+pub(super) fn check(what: &str, out: Output) -> Output {
     assert!(
         out.status.success(),
         "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
