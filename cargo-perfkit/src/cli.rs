@@ -97,6 +97,40 @@ pub enum Command {
     Sync(SyncArgs),
     /// One self-contained HTML file with SVG plots: changes, history, distributions, growth.
     Report(ReportArgs),
+    /// Sample the matching perf tests' routines: flame graphs and the hottest functions.
+    Profile(ProfileArgs),
+}
+
+/// `cargo perfkit profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Only perf tests whose test name contains this (cargo test's filter).
+    pub pattern: Option<String>,
+    /// Package(s) to test (passed to cargo test).
+    #[arg(short, long = "package", value_name = "PKG")]
+    pub package: Vec<String>,
+    /// Test all packages in the workspace (passed to cargo test).
+    #[arg(long)]
+    pub workspace: bool,
+    /// How long to sample each routine (default 10s: about 2,500 samples at the kernel's
+    /// usual 250 per second). Longer on a busy machine, until enough samples arrived.
+    #[arg(long, value_name = "DUR", value_parser = profile_time)]
+    pub time: Option<String>,
+    /// Also explain what grew since BASE: the profiles stored at BASE against these.
+    #[arg(long, value_name = "BASE")]
+    pub diff: Option<String>,
+    /// More arguments for `cargo test` (`--features`, `-- --exact`, ...).
+    #[arg(last = true, value_name = "CARGO TEST ARGS")]
+    pub cargo_args: Vec<String>,
+}
+
+/// `profile --time`: a duration in the settings' grammar, passed on as written.
+fn profile_time(text: &str) -> Result<String, String> {
+    match perfkit::grammar::duration_ns(text) {
+        Ok(ns) if ns.value > 0 => Ok(text.to_owned()),
+        Ok(_) => Err("give a duration above zero, e.g. 10s".to_owned()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// `cargo perfkit sync`.
@@ -222,6 +256,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Explain each regression from the profiles stored at both commits: the functions whose
+    /// share grew, and a differential flame graph.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `cargo perfkit ab`.
@@ -249,6 +287,10 @@ pub struct AbArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Explain each regression: after the rounds, profile its perf test on both sides, then
+    /// list the functions whose share grew and draw a differential flame graph.
+    #[arg(long)]
+    pub explain: bool,
     /// Verdict rule.
     #[command(flatten)]
     pub rule: RuleArgs,

@@ -37,6 +37,7 @@ mod context;
 mod criterion;
 mod error;
 pub mod exit;
+mod explain;
 mod judging;
 mod render;
 mod report;

@@ -15,6 +15,7 @@ use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::metric::MetricInfo;
 use crate::model::Run;
+use crate::profile::{ProfileKey, StoredProfile};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
@@ -54,6 +55,22 @@ pub(crate) trait Backend: Send {
         result: ResultId,
         comparison: &StoredComparison,
     ) -> Result<(), StoreError>;
+
+    /// Stores (or replaces) the profile of `run`'s newest time result of `key`.
+    fn set_profile(
+        &mut self,
+        run: RunId,
+        key: ProfileKey<'_>,
+        profile: &StoredProfile,
+    ) -> Result<(), StoreError>;
+
+    /// The profile of the newest time result of `key` at commit `sha` on `testbed`.
+    fn profile_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        key: ProfileKey<'_>,
+    ) -> Result<Option<StoredProfile>, StoreError>;
 
     /// Every benchmark, by name.
     fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError>;

@@ -49,6 +49,7 @@ mod location;
 mod metric;
 mod model;
 mod postgres;
+mod profile;
 mod query;
 mod record;
 mod runs;
@@ -70,6 +71,7 @@ pub use location::{DbLocation, default_db_path, workspace_root};
 pub use metric::{Better, MetricInfo};
 pub use model::{Commit, Run, Source, Timestamp};
 pub use postgres::{PG_SCHEMA_VERSION, redact_url};
+pub use profile::{ProfileKey, StoredProfile};
 pub use query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 pub use record::{
     Allocations, BudgetOutcome, DEFAULT_METRIC, Record, StoredComparison, StoredSummary,

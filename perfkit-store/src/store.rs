@@ -17,6 +17,7 @@ use crate::location::DbLocation;
 use crate::metric::MetricInfo;
 use crate::model::{Commit, Run};
 use crate::postgres::PostgresBackend;
+use crate::profile::{ProfileKey, StoredProfile};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::{CommitRuns, HeadRuns};
@@ -170,6 +171,28 @@ impl Store {
     /// Every run with its id and its stable uid (see [`sync`](crate::sync)), oldest first.
     pub fn stored_runs(&self) -> Result<Vec<StoredRun>, StoreError> {
         self.backend.stored_runs()
+    }
+
+    /// Stores the profile of `run`'s result of `key` (its newest `time` result of that
+    /// benchmark and size), replacing any earlier one. Record the result first.
+    pub fn set_profile(
+        &mut self,
+        run: RunId,
+        key: ProfileKey<'_>,
+        profile: &StoredProfile,
+    ) -> Result<(), StoreError> {
+        self.backend.set_profile(run, key, profile)
+    }
+
+    /// The newest profile of `key` (a time result of that benchmark and size) at commit `sha`
+    /// on `testbed`; `None` when none was recorded there.
+    pub fn profile_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        key: ProfileKey<'_>,
+    ) -> Result<Option<StoredProfile>, StoreError> {
+        self.backend.profile_at(sha, testbed, key)
     }
 
     /// Every result of `run`: every metric, with raw samples, budgets and comparison.

@@ -26,24 +26,39 @@ pub struct Counts {
     pub allocs: u64,
     /// Bytes requested by `alloc` and `alloc_zeroed`, plus the growth asked of `realloc`.
     pub bytes: u64,
+    /// The most bytes the thread held at once beyond what it held when counting started
+    /// (allocations minus deallocations, at their highest): the peak heap of what was counted.
+    pub peak_bytes: u64,
 }
 
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     static ARMED: Cell<bool> = const { Cell::new(false) };
-    static COUNTS: Cell<Counts> = const { Cell::new(Counts { allocs: 0, bytes: 0 }) };
+    static COUNTS: Cell<Counts> = const { Cell::new(Counts { allocs: 0, bytes: 0, peak_bytes: 0 }) };
+    /// Bytes allocated minus bytes freed since counting started (negative when the counted
+    /// code frees what was allocated before).
+    static LIVE: Cell<i64> = const { Cell::new(0) };
 }
 
-fn note(bytes: usize) {
+/// Notes an allocation call (`call`: `alloc`, `alloc_zeroed`, `realloc`) that asked for
+/// `bytes` more and changed the bytes held by `live` (negative for a free or a shrink).
+fn note(call: bool, bytes: usize, live: i64) {
     INSTALLED.store(true, Ordering::Relaxed);
     // `try_with`: the allocator is also called while thread-locals are being torn down.
     let armed = ARMED.try_with(Cell::get).unwrap_or(false);
     if armed {
+        let held = LIVE
+            .try_with(|l| {
+                l.set(l.get() + live);
+                l.get()
+            })
+            .unwrap_or(0);
         let _ = COUNTS.try_with(|c| {
             let mut v = c.get();
-            v.allocs += 1;
+            v.allocs += u64::from(call);
             v.bytes += bytes as u64;
+            v.peak_bytes = v.peak_bytes.max(held.max(0) as u64);
             c.set(v);
         });
     }
@@ -53,24 +68,29 @@ fn note(bytes: usize) {
 // touches only const-initialised thread-locals, which never allocate.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
+        note(true, layout.size(), layout.size() as i64);
         // SAFETY: forwarded from our caller, who upholds `GlobalAlloc::alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
+        note(true, layout.size(), layout.size() as i64);
         // SAFETY: as for `alloc`.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note(false, 0, -(layout.size() as i64));
         // SAFETY: as for `alloc`; `ptr` came from `System` through us.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size.saturating_sub(layout.size()));
+        note(
+            true,
+            new_size.saturating_sub(layout.size()),
+            new_size as i64 - layout.size() as i64,
+        );
         // SAFETY: as for `dealloc`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -98,6 +118,7 @@ pub fn count<T>(f: impl FnOnce() -> T) -> (T, Option<Counts>) {
         }
     }
     COUNTS.with(|c| c.set(Counts::default()));
+    LIVE.with(|l| l.set(0));
     ARMED.with(|a| a.set(true));
     let disarm = Disarm;
     let out = f();

@@ -28,6 +28,7 @@ pub mod measure;
 pub mod metric {
     pub use perfkit_store::{Better, MetricInfo};
 }
+pub mod profile;
 pub mod report;
 pub mod sides;
 pub mod spec;

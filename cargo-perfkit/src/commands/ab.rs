@@ -17,11 +17,11 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use perfkit::compare::{COUNT_METRICS, is_count};
+use perfkit::compare::{COUNT_METRICS, Verdict, is_count};
 use perfkit::measure::callgrind;
-use perfkit_store::{Commit, CommitRuns, DbLocation, Timestamp};
+use perfkit_store::{Commit, CommitRuns, DbLocation, SeriesKey, Timestamp};
 
-use super::check::{gate_verdict, report};
+use super::check::{explain_regressions, gate_verdict, report};
 use crate::ab::build::{TestArgs, TestBinary, build};
 use crate::ab::checkout::{CargoWorkspace, Checkout, Content, lock_slots, worktree};
 use crate::ab::paired::{judge_paired, pair, rows};
@@ -30,6 +30,7 @@ use crate::ab::schedule::{COUNT_ROUNDS, DEFAULT_ROUNDS, rounds_that_fit};
 use crate::cli::{AbArgs, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
+use crate::explain::Sides;
 use crate::judging::Judging;
 use crate::render::comparison::ComparisonView;
 use crate::workspace::Workspace;
@@ -234,7 +235,67 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let mut extra = serde_json::Map::new();
     extra.insert("rounds".into(), done.rounds.len().into());
     report(ctx, &view, "ab", args.format, (code, &verdict), extra)?;
+    if args.explain {
+        let regressed: Vec<&SeriesKey> = judging
+            .rows
+            .iter()
+            .filter(|r| r.judgement.verdict() == Verdict::Regression)
+            .map(|r| &r.key)
+            .collect();
+        if !regressed.is_empty() {
+            profile_sides(
+                ctx,
+                &store,
+                &mut sides,
+                (&vars, &test_args.binary),
+                &regressed,
+            )?;
+            let root = perfkit_store::workspace_root(&ws.manifest_dir);
+            let explained = Sides {
+                base: &base,
+                head: &head,
+                testbed: &testbed,
+                root: &root,
+            };
+            explain_regressions(ctx, &store, &explained, &judging.rows, args.format)?;
+        }
+    }
     Ok(code)
+}
+
+/// `--explain`: runs each side's perf tests of the `regressed` benchmarks once more with
+/// `PERFKIT_PROFILE=1`, so that both commits get a profile stored with a result. The tests
+/// are picked by libtest filters: the last segment of each benchmark's name (its function).
+fn profile_sides(
+    ctx: &mut Context,
+    store: &perfkit_store::Store,
+    sides: &mut [SideRunner; 2],
+    (vars, args): (&[(String, String)], &[String]),
+    regressed: &[&SeriesKey],
+) -> Result<(), CliError> {
+    let mut vars = vars.to_vec();
+    // Profiles sample time and are stored with a time result, so the profiling run times (the
+    // quick plan) also after rounds that counted instructions.
+    vars.retain(|(k, _)| k != "PERFKIT");
+    vars.push(("PERFKIT".to_owned(), "quick".to_owned()));
+    vars.push(("PERFKIT_PROFILE".to_owned(), "1".to_owned()));
+    let mut args = args.to_vec();
+    for key in regressed {
+        let function = key.benchmark.rsplit("::").next().unwrap_or(&key.benchmark);
+        if !args.iter().any(|a| a == function) {
+            args.push(function.to_owned());
+        }
+    }
+    let plan = RunPlan {
+        vars: &vars,
+        metric: perfkit_store::DEFAULT_METRIC,
+        args: &args,
+    };
+    for side in sides.iter_mut() {
+        let label = format!("profiling the {}", side.which.label());
+        side.run(ctx, store, &plan, &label, false)?;
+    }
+    Ok(())
 }
 
 /// `3f2a91c (slow down)`.

@@ -6,13 +6,14 @@ use std::io::Write as _;
 
 use perfkit::compare::Verdict;
 use perfkit::sides::{Fdr, Judged};
-use perfkit_store::CommitRuns;
+use perfkit_store::{CommitRuns, SeriesKey, Store};
 use serde_json::{Value, json};
 
 use crate::cli::{CheckArgs, Format, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
+use crate::explain::{Sides, explain};
 use crate::judging::{Base, Judging, head};
 use crate::render::comparison::{ComparisonView, name, noise};
 use crate::render::escape;
@@ -96,7 +97,45 @@ pub fn check(ctx: &mut Context, global: &Global, args: &CheckArgs) -> CliResult 
     let mut extra = serde_json::Map::new();
     extra.insert("tree_note".into(), json!(tree));
     report(ctx, &view, "check", args.format, (code, &verdict), extra)?;
+    if args.explain
+        && let Some(base) = &judging.base
+    {
+        let root = perfkit_store::workspace_root(&ws.manifest_dir);
+        let sides = Sides {
+            base: &base.commit,
+            head: &judging.head.commit,
+            testbed: &testbed,
+            root: &root,
+        };
+        explain_regressions(ctx, &store, &sides, &judging.rows, args.format)?;
+    }
     Ok(code)
+}
+
+/// `--explain` of `check` and `ab`: each regression's explanation from stored profiles, on
+/// stdout beside a table, else on stderr (stdout stays pure markdown or JSON).
+pub(super) fn explain_regressions(
+    ctx: &mut Context,
+    store: &Store,
+    sides: &Sides<'_>,
+    rows: &[Judged],
+    format: Format,
+) -> Result<(), CliError> {
+    let keys: Vec<&SeriesKey> = rows
+        .iter()
+        .filter(|r| r.judgement.verdict() == Verdict::Regression)
+        .map(|r| &r.key)
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let text = explain(store, sides, &keys)?;
+    if format == Format::Table {
+        write!(ctx.stdout, "{text}")?;
+    } else {
+        write!(ctx.stderr, "{text}")?;
+    }
+    Ok(())
 }
 
 /// The gate's exit code and verdict on judged `rows` against `base`: passed, or failed naming

@@ -9,6 +9,7 @@ mod gc;
 pub(crate) mod history;
 mod import;
 mod list;
+mod profile;
 mod report;
 mod run;
 mod sync;
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Perfkit, ctx: &mut Context) -> CliResult {
         Command::Gc(args) => gc::gc(ctx, g, &args),
         Command::Sync(args) => sync::sync(ctx, g, &args),
         Command::Report(args) => report::report(ctx, g, &args),
+        Command::Profile(args) => profile::profile(ctx, g, &args),
     }
 }
 

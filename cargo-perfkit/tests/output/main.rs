@@ -4,6 +4,7 @@
 
 mod agree;
 mod commands;
+mod explain;
 mod hostile;
 mod metrics;
 mod read_only;

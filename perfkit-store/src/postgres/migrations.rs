@@ -128,6 +128,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         better TEXT NOT NULL CHECK (better IN ('lower', 'higher'))
     );
     "#,
+    // 6: a result's compressed folded stacks (see SQLite's 6).
+    r#"
+    CREATE TABLE profiles (
+        result_id  BIGINT PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,
+        samples    BIGINT NOT NULL,
+        peak_bytes BIGINT,
+        folded     BYTEA  NOT NULL
+    );
+    "#,
 ];
 
 /// The PostgreSQL schema version this crate writes and understands; the same number as

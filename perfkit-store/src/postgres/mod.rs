@@ -45,6 +45,7 @@ mod gc;
 mod metrics;
 mod migrations;
 mod open;
+mod profile;
 mod read;
 mod retry;
 mod write;
@@ -59,6 +60,7 @@ use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::metric::MetricInfo;
 use crate::model::Run;
+use crate::profile::{ProfileKey, StoredProfile};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
@@ -147,6 +149,28 @@ impl Backend for PostgresBackend {
     ) -> Result<(), StoreError> {
         self.write("storing a comparison", |c| {
             write::set_comparison(c, result, comparison)
+        })
+    }
+
+    fn set_profile(
+        &mut self,
+        run: RunId,
+        key: ProfileKey<'_>,
+        profile: &StoredProfile,
+    ) -> Result<(), StoreError> {
+        self.write("storing a profile", |c| {
+            profile::set_profile(c, run, key, profile)
+        })
+    }
+
+    fn profile_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        key: ProfileKey<'_>,
+    ) -> Result<Option<StoredProfile>, StoreError> {
+        self.read("reading a profile", |c| {
+            profile::profile_at(c, sha, testbed, key)
         })
     }
 

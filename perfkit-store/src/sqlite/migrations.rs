@@ -148,6 +148,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         better TEXT NOT NULL CHECK (better IN ('lower', 'higher'))
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 6: a result's profile (`PERFKIT_PROFILE=1`, `cargo perfkit profile`): the routine's
+    // folded call stacks, deflate-compressed (a few KiB), so a regression at an old commit can
+    // still be explained. One per result; deleted with it.
+    r#"
+    CREATE TABLE profiles (
+        result_id  INTEGER PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,
+        samples    INTEGER NOT NULL,
+        peak_bytes INTEGER,            -- peak heap of a batch of calls, when counted
+        folded     BLOB    NOT NULL    -- deflate of the folded stacks' UTF-8 text
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this crate writes and understands.

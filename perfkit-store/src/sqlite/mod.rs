@@ -47,6 +47,7 @@ mod gc;
 mod metrics;
 mod migrations;
 mod open;
+mod profile;
 mod read;
 mod retry;
 mod sync;
@@ -64,6 +65,7 @@ use crate::gc::GcReport;
 use crate::ids::{ResultId, RunId};
 use crate::metric::MetricInfo;
 use crate::model::Run;
+use crate::profile::{ProfileKey, StoredProfile};
 use crate::query::{Benchmark, CommitSummary, HistoryPoint, HistoryQuery, TestbedSummary};
 use crate::record::{Record, StoredComparison};
 use crate::runs::CommitRuns;
@@ -71,6 +73,7 @@ use crate::sync::StoredRun;
 use crate::testbed::Testbed;
 
 pub use migrations::SCHEMA_VERSION;
+pub(crate) use profile::no_result;
 use retry::retry;
 
 /// `PRAGMA application_id` of a perfkit history file: `PFKT` in ASCII.
@@ -146,6 +149,31 @@ impl Backend for SqliteBackend {
         })?;
         write::fold_wal(conn);
         Ok(())
+    }
+
+    fn set_profile(
+        &mut self,
+        run: RunId,
+        key: ProfileKey<'_>,
+        profile: &StoredProfile,
+    ) -> Result<(), StoreError> {
+        let conn = &mut self.conn;
+        retry(&self.path, "storing a profile", || {
+            profile::set_profile(conn, run, key, profile)
+        })?;
+        write::fold_wal(conn);
+        Ok(())
+    }
+
+    fn profile_at(
+        &self,
+        sha: &str,
+        testbed: &Testbed,
+        key: ProfileKey<'_>,
+    ) -> Result<Option<StoredProfile>, StoreError> {
+        retry(&self.path, "reading a profile", || {
+            profile::profile_at(&self.conn, sha, testbed, key)
+        })
     }
 
     fn benchmarks(&self) -> Result<Vec<Benchmark>, StoreError> {

@@ -15,6 +15,7 @@ mod git;
 mod metrics;
 mod open;
 mod postgres;
+mod profiles;
 mod queries;
 pub mod roundtrip;
 mod support;

@@ -278,9 +278,10 @@ fn an_older_schema_is_read_read_only_without_migrating_the_file() {
         .unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    // Undo migrations 5 (metrics), 4 (uid), 3 (metric) and 2 (imported).
+    // Undo migrations 6 (profiles), 5 (metrics), 4 (uid), 3 (metric) and 2 (imported).
     conn.execute_batch(
-        "DROP TABLE metrics;
+        "DROP TABLE profiles;
+         DROP TABLE metrics;
          DROP INDEX runs_by_uid;
          ALTER TABLE runs DROP COLUMN uid;
          DROP INDEX results_by_series;

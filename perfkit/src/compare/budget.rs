@@ -161,6 +161,7 @@ mod tests {
             allocs: 2.0,
             bytes: 64.0,
             iters: 10,
+            peak_bytes: 64,
         };
         let checks = check_budgets(&spec, &summary(900.0, 1600.0), Some(&allocs));
         let verdicts: Vec<_> = checks

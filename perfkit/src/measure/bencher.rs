@@ -10,6 +10,8 @@ use super::sampler;
 use super::team::Member;
 use crate::alloc;
 use crate::metric::{Better, MetricInfo};
+use crate::profile::sampler::{self as profiler, ProfilePlan, perfkit_profiled_routine};
+use crate::profile::{Profile, ProfileError};
 
 /// How many inputs [`Bencher::iter_batched`] prepares before timing them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,9 @@ pub struct Allocations {
     pub bytes: f64,
     /// Iterations the pass ran.
     pub iters: u64,
+    /// The peak heap of the pass: the most bytes its thread held at once beyond what it held
+    /// before (for a routine that frees what it allocates, the peak of one call).
+    pub peak_bytes: u64,
 }
 
 /// The measurement of one routine: per-iteration times plus allocations.
@@ -61,6 +66,10 @@ pub struct Bencher {
     metrics: Vec<MetricValues>,
     /// The first misuse of [`Bencher::metric`], reported by the runtime as the test's failure.
     metric_error: Option<MetricError>,
+    /// How long to profile, in [`Mode::Profile`].
+    profile_plan: ProfilePlan,
+    /// The profile, once an `iter*` method has run in [`Mode::Profile`].
+    profile: Option<Result<Profile, ProfileError>>,
 }
 
 /// The values one routine reported for one of its own metrics.
@@ -164,7 +173,36 @@ impl Bencher {
             team: None,
             metrics: Vec::new(),
             metric_error: None,
+            profile_plan: ProfilePlan::DEFAULT,
+            profile: None,
         }
+    }
+
+    /// A bencher that profiles the routine for as long as `plan` says ([`Mode::Profile`])
+    /// instead of timing it.
+    pub fn profiling(plan: ProfilePlan) -> Bencher {
+        Bencher {
+            profile_plan: plan,
+            ..Bencher::new(Plan::DEFAULT, Mode::Profile)
+        }
+    }
+
+    /// The profile, once an `iter*` method has run in [`Mode::Profile`].
+    pub fn take_profile(&mut self) -> Option<Result<Profile, ProfileError>> {
+        self.profile.take()
+    }
+
+    /// Keeps the profile of `sampled`, with the allocations `count` gives (from the routine's
+    /// time per call).
+    fn profiled(
+        &mut self,
+        sampled: Result<profiler::Sampled, ProfileError>,
+        count: impl FnOnce(f64) -> Option<Allocations>,
+    ) {
+        self.profile = Some(sampled.and_then(|sampled| {
+            let allocations = count(sampled.per_call_ns);
+            Profile::from_sampled(sampled, allocations)
+        }));
     }
 
     /// A bencher for one thread of `member`'s team: every member's routine runs each sample's
@@ -290,6 +328,23 @@ impl Bencher {
             });
             return;
         }
+        if self.mode == Mode::Profile {
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                perfkit_profiled_routine(&mut || {
+                    for _ in 0..k {
+                        black_box(routine());
+                    }
+                })
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    for _ in 0..k {
+                        black_box(routine());
+                    }
+                })
+            });
+            return;
+        }
         let sampled = self.sample(|k| {
             let start = Instant::now();
             for _ in 0..k {
@@ -371,6 +426,25 @@ impl Bencher {
             drop((inputs, outputs));
             return;
         }
+        if self.mode == Mode::Profile {
+            // Inputs made and dropped, outputs dropped, outside the marker.
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                let mut inputs = inputs_of(k);
+                let mut outputs = Vec::with_capacity(k as usize);
+                perfkit_profiled_routine(&mut || run(&mut inputs, &mut outputs));
+                drop((inputs, outputs));
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    let mut inputs = inputs_of(k);
+                    let mut outputs = Vec::with_capacity(inputs.len());
+                    let ((), counts) = alloc::count(|| run(&mut inputs, &mut outputs));
+                    drop((inputs, outputs));
+                    counts
+                })
+            });
+            return;
+        }
         let per_batch = |k: u64| match size {
             // Ten chunks per sample, as criterion does: few clock reads, bounded memory.
             BatchSize::SmallInput => k.div_ceil(10),
@@ -420,6 +494,20 @@ impl Bencher {
             });
             return;
         }
+        if self.mode == Mode::Profile {
+            // The routine's own clock reads are profiled with it: it times itself.
+            let sampled = profiler::sample(&self.profile_plan, &mut |k| {
+                perfkit_profiled_routine(&mut || {
+                    black_box(routine(k));
+                })
+            });
+            self.profiled(sampled, |per_call_ns| {
+                alloc_pass(per_call_ns, |k| {
+                    black_box(routine(k));
+                })
+            });
+            return;
+        }
         let Some(sampled) = self.sample(&mut routine) else {
             return;
         };
@@ -465,6 +553,7 @@ fn alloc_pass<C: PassCounts>(
         allocs: counts.allocs as f64 / iters as f64,
         bytes: counts.bytes as f64 / iters as f64,
         iters,
+        peak_bytes: counts.peak_bytes,
     })
 }
 

@@ -14,6 +14,9 @@ pub enum Mode {
     /// Count instructions under callgrind instead of timing (`PERFKIT=instructions`): the
     /// test re-runs itself under Valgrind; see [`super::callgrind`].
     Instructions,
+    /// Sample the routine's call stacks instead of timing it ([`crate::profile`]); the
+    /// runtime profiles after measuring, when `PERFKIT_PROFILE=1`.
+    Profile,
 }
 
 /// The sampling plan of one measurement.
@@ -64,7 +67,7 @@ impl Plan {
     ) -> Plan {
         let mut plan = match mode {
             Mode::Quick => Plan::QUICK,
-            Mode::Full | Mode::Smoke | Mode::Instructions => Plan::DEFAULT,
+            Mode::Full | Mode::Smoke | Mode::Instructions | Mode::Profile => Plan::DEFAULT,
         };
         if let Some(n) = samples {
             plan.fixed_samples = Some(n);

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use perfkit_store::{
-    Allocations, BaselineQuery, BudgetOutcome, CommitRuns, DbLocation, GitContext, Machine, Record,
-    RunId, Source, Store, StoreError, StoredComparison, StoredSummary, Testbed, Throughput,
-    ThroughputKind,
+    Allocations, BaselineQuery, BudgetOutcome, CommitRuns, DbLocation, GitContext, Machine,
+    ProfileKey, Record, RunId, Source, Store, StoreError, StoredComparison, StoredProfile,
+    StoredSummary, Testbed, Throughput, ThroughputKind,
 };
 
 use super::Measurement;
@@ -225,6 +225,41 @@ impl Opened {
         }
         Ok(())
     }
+}
+
+/// Keeps `profile` with the result of `series` at `size` that this process recorded last,
+/// unless history is off or read-only (or nothing was recorded).
+pub(crate) fn record_profile(
+    history: &History,
+    series: Series<'_>,
+    size: Option<usize>,
+    profile: &StoredProfile,
+) -> Result<(), String> {
+    let Some(mut opened) = open(history, series)? else {
+        return Ok(());
+    };
+    if !opened.record {
+        return Ok(());
+    }
+    let db = opened.store.db.clone();
+    let s = opened.session();
+    let Some(run) = s.run else {
+        return Ok(());
+    };
+    let key = ProfileKey {
+        benchmark: series.name,
+        size: size.map(|n| n as u64),
+    };
+    s.store
+        .set_profile(run, key, profile)
+        .map_err(|e| failure(series, "cannot record its profile in", &db, &e))
+}
+
+/// The commit this process's results are recorded under, when history is open: the
+/// directory name of its profiles.
+pub(crate) fn head_commit(history: &History, series: Series<'_>) -> Option<perfkit_store::Commit> {
+    let opened = open(history, series).ok()??;
+    opened.guard.as_ref()?.git.head().cloned()
 }
 
 /// The failure of a test whose base revision (`PERFKIT_BASELINE`) cannot be used.

@@ -4,6 +4,7 @@ mod config;
 mod custom;
 mod history;
 pub(crate) mod instructions;
+mod profiling;
 mod registry;
 mod sampling;
 mod settings;
@@ -292,9 +293,24 @@ fn execute_case(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outco
     }
     outcome.measurements = measurements;
 
+    // Profiled after measuring (SIGPROF would disturb the timing) and before judging, so the
+    // lock is held throughout; kept after judging, once the result it belongs to is recorded.
+    let profiled = settings
+        .profile
+        .filter(|_| settings.mode != Mode::Instructions)
+        .map(|plan| profiling::profile(spec, routine, plan));
     match verdicts::judge(spec, routine, settings, plan, &mut outcome) {
         Ok(()) => {}
         Err(e) => failures.push(e),
+    }
+    match profiled {
+        Some(Ok(profiled)) => {
+            if let Err(e) = profiling::keep(spec, settings, &profiled, &mut outcome.text) {
+                failures.push(e);
+            }
+        }
+        Some(Err(e)) => failures.push(e),
+        None => {}
     }
     drop(lock);
     if !failures.is_empty() {

@@ -4,6 +4,7 @@
 //! then `perfkit.toml` at the workspace root, then the defaults.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueError};
 use perfkit_store::DbLocation;
@@ -13,6 +14,7 @@ use perfkit_store::MetricInfo;
 
 use crate::compare::{VerdictRule, configured_rule, default_rule};
 use crate::measure::Mode;
+use crate::profile::ProfilePlan;
 
 /// The choices for a perf test run.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +35,9 @@ pub struct Settings {
     pub count_rule: VerdictRule,
     /// Fail every perf test on a confirmed regression, not only those with `regression = ..`.
     pub gate: bool,
+    /// `PERFKIT_PROFILE=1`: also profile each test's routine after measuring it, this long
+    /// (`PERFKIT_PROFILE_TIME`, default [`ProfilePlan::DEFAULT`]).
+    pub profile: Option<ProfilePlan>,
 }
 
 /// What a perf test does with history.
@@ -73,6 +78,7 @@ impl Settings {
             rule: VerdictRule::default(),
             count_rule: default_rule(&counts()),
             gate: false,
+            profile: None,
         }
     }
 
@@ -134,6 +140,14 @@ impl Settings {
         let gate = read(&var, "PERFKIT_GATE", grammar::flag)?
             .or(config.fail_on_regression)
             .unwrap_or(false);
+        let profile = read(&var, "PERFKIT_PROFILE", grammar::flag)?
+            .unwrap_or(false)
+            .then_some(ProfilePlan::DEFAULT);
+        let profile_time = read(&var, "PERFKIT_PROFILE_TIME", grammar::duration_ns)?;
+        let profile = match (profile, profile_time) {
+            (Some(_), Some(ns)) => Some(ProfilePlan::for_time(Duration::from_nanos(ns.value))),
+            (profile, _) => profile,
+        };
         Ok(Settings {
             mode,
             smoke_reason,
@@ -142,6 +156,7 @@ impl Settings {
             rule,
             count_rule,
             gate,
+            profile,
         })
     }
 }

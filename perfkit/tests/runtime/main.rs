@@ -8,6 +8,7 @@ mod custom_metric;
 mod growth;
 mod history;
 mod lock;
+mod profile;
 mod read_only;
 mod registration;
 mod smoke;

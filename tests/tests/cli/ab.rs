@@ -16,7 +16,7 @@ use crate::fixture::{Outcome, SCENARIO, target_dir};
 
 /// Held by each test while it runs `ab`: `ab` itself waits for the slots' lock, but a test
 /// that reads a slot after its `ab` returned needs nobody to rebuild it meanwhile.
-fn one_ab_at_a_time() -> MutexGuard<'static, ()> {
+pub(crate) fn one_ab_at_a_time() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     TURN.lock().unwrap_or_else(|p| p.into_inner())
 }

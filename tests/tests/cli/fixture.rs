@@ -59,8 +59,15 @@ pub fn target_dir() -> PathBuf {
 /// Runs `cargo perfkit ARGS` in `dir`, with the fixture's target directory for any cargo it
 /// starts.
 pub fn perfkit(dir: &Path, args: &[&str]) -> Outcome {
+    perfkit_with(dir, args, &[])
+}
+
+/// As [`perfkit`], with more environment variables.
+pub fn perfkit_with(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Outcome {
     let target = target_dir().display().to_string();
-    let (mut ctx, out) = Context::captured(dir, &[("CARGO_TARGET_DIR", &target)]);
+    let mut all = vec![("CARGO_TARGET_DIR", target.as_str())];
+    all.extend_from_slice(vars);
+    let (mut ctx, out) = Context::captured(dir, &all);
     let mut argv = vec!["cargo-perfkit", "perfkit"];
     argv.extend_from_slice(args);
     let code = cargo_perfkit::run(argv, &mut ctx);

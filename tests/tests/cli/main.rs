@@ -8,3 +8,4 @@ mod ab;
 mod fixture;
 mod import_criterion;
 mod planted_slowdown;
+mod profile;
