@@ -216,8 +216,17 @@ pub struct Described {
     pub newest: Record,
 }
 
-/// The current commit's head of `metric` (as [`head`] selects it), per series, described.
+/// The current commit's head (as [`head`] selects it), per series, described: its time.
 pub fn describe_head(
+    store: &Store,
+    git: &GitContext,
+    testbed: &Testbed,
+) -> Result<(CommitRuns, BTreeMap<SeriesKey, Described>), CliError> {
+    describe_head_metric(store, git, testbed, DEFAULT_METRIC)
+}
+
+/// [`describe_head`] for the results of `metric`.
+pub fn describe_head_metric(
     store: &Store,
     git: &GitContext,
     testbed: &Testbed,

@@ -29,6 +29,8 @@ pub struct Workspace {
     pub rule: VerdictRule,
     /// The configured verdict rule for counts (instructions mode's metrics).
     pub count_rule: VerdictRule,
+    /// `[[budget]]` entries of perfkit.toml.
+    pub file_budgets: Vec<perfkit::FileBudget>,
 }
 
 impl Workspace {
@@ -68,6 +70,7 @@ impl Workspace {
             testbed_name: global.testbed.clone().or(testbed),
             rule: settings.rule,
             count_rule: settings.count_rule,
+            file_budgets: settings.budgets,
         })
     }
 

@@ -7,3 +7,5 @@ pub mod duplicates;
 pub mod parallel;
 pub mod rng;
 pub mod search;
+pub mod service;
+pub mod users;

@@ -153,6 +153,30 @@ pub enum ValueError {
         /// The value as given.
         text: String,
     },
+    /// Not `<number>/<unit>`: a rate needs its time unit.
+    #[error(
+        "malformed rate `{text:?}`: write a number of requests per unit of time, like \"500/s\" \
+         (units: /s, /min, /h)"
+    )]
+    MalformedRate {
+        /// The value as given.
+        text: String,
+    },
+    /// A rate of zero.
+    #[error("a rate must be greater than zero, like \"500/s\"")]
+    ZeroRate,
+    /// Not a percentage with its `%`.
+    #[error("malformed percentage `{text:?}`: write it with its sign, like \"1%\" or \"0.5%\"")]
+    MalformedPercentage {
+        /// The value as given.
+        text: String,
+    },
+    /// Above 100%.
+    #[error("`{text:?}` is more than 100%")]
+    PercentageAbove100 {
+        /// The value as given.
+        text: String,
+    },
     /// Not a yes/no word.
     #[error("`{text}` is neither on nor off; use 1 or 0 (or true/false, yes/no, on/off)")]
     NotAFlag {

@@ -1,7 +1,7 @@
 //! The small languages of perfkit's settings, and the one place each is parsed and its range
 //! checked: durations (`"1.5ms"`), byte sizes (`"64KiB"`), size ranges (`"1000..=64000 x2"`),
 //! throughputs (`"bytes:4KiB"`), regression thresholds (`"5%"`), significance levels
-//! (`0.01`), modes (`quick`) and switches (`1`).
+//! (`0.01`), request rates (`"500/s"`), percentages (`"1%"`), modes (`quick`) and switches (`1`).
 //!
 //! One grammar serves every source: the `#[perf_test]` attribute (at compile time, through
 //! `perfkit-macros`), the `PERFKIT_*` environment variables and `perfkit.toml` (at run time,
@@ -23,11 +23,13 @@
 
 mod decimal;
 mod error;
+mod load;
 mod setting;
 mod units;
 
 pub use decimal::Rounded;
 pub use error::{Origin, Quantity, SettingError, ValueError};
+pub use load::{percentage, rate};
 pub use setting::{ModeSetting, alpha, flag, mode, threshold};
 pub use units::{
     MAX_RANGE_SIZES, Throughput, bytes, count, duration_ns, integer, is_exact_zero, size_range,

@@ -25,7 +25,7 @@ use quote::{ToTokens, quote};
 use syn::ext::IdentExt;
 use syn::{AttrStyle, ItemFn, LitInt, LitStr, Visibility};
 
-use crate::model::{Pass, PerfTest, Spec, Throughput};
+use crate::model::{Pass, PerfTest, Routine, Spec, Throughput};
 
 /// The test function for a valid perf test.
 pub(crate) fn test(test: &PerfTest) -> TokenStream {
@@ -47,11 +47,16 @@ pub(crate) fn test(test: &PerfTest) -> TokenStream {
 
     let spec = spec(&test.spec, ident);
     let routine = Ident::new(test.routine.variant(), Span::call_site());
+    // An `async fn` is handed over as a plain `fn` that boxes its future.
+    let function = match test.routine {
+        Routine::Async => quote!(|| ::perfkit::__private::boxed(#ident())),
+        _ => quote!(#ident),
+    };
     let call = if test.variants.is_empty() {
         quote! {
             ::perfkit::__private::run(
                 &#spec,
-                ::perfkit::__private::Routine::#routine(#ident),
+                ::perfkit::__private::Routine::#routine(#function),
             );
         }
     } else {
@@ -203,6 +208,9 @@ fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
             .map(|size| LitInt::new(&format!("{size}usize"), Span::call_site()));
         field("sizes", quote!(&[#(#sizes),*]));
     }
+    if let Some(load) = &spec.load {
+        field("load", some(load_spec(load)));
+    }
     if !spec.threads.is_empty() {
         let threads = spec
             .threads
@@ -214,6 +222,39 @@ fn spec(spec: &Spec, ident: &Ident) -> TokenStream {
         #private::Spec {
             #(#fields,)*
             ..#private::Spec::DEFAULT
+        }
+    }
+}
+
+/// The `::perfkit::__private::LoadSpec { ... }` literal: the options given, then its defaults.
+fn load_spec(load: &crate::model::LoadSpec) -> TokenStream {
+    let private = quote!(::perfkit::__private);
+    let some = |value: Literal| quote!(::core::option::Option::Some(#value));
+    let fields = [
+        ("concurrency", load.concurrency.map(Literal::u32_suffixed)),
+        ("rate_per_s", load.rate_per_s.map(Literal::f64_suffixed)),
+        ("requests", load.requests.map(Literal::u64_suffixed)),
+        ("duration_ns", load.duration_ns.map(Literal::u64_suffixed)),
+        ("timeout_ns", load.timeout_ns.map(Literal::u64_suffixed)),
+        (
+            "max_error_rate",
+            load.max_error_rate.map(Literal::f64_suffixed),
+        ),
+        (
+            "min_throughput",
+            load.min_throughput.map(Literal::f64_suffixed),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        let name = Ident::new(name, Span::call_site());
+        let value = some(value?);
+        Some(quote!(#name: #value))
+    });
+    quote! {
+        #private::LoadSpec {
+            #(#fields,)*
+            ..#private::LoadSpec::DEFAULT
         }
     }
 }

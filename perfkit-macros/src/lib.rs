@@ -25,8 +25,10 @@ use proc_macro::TokenStream;
 /// when it breaks a budget.
 ///
 /// The function is `fn()` (the whole body is timed), `fn(b: &mut perfkit::Bencher)` (only
-/// `b.iter(...)` is timed) or `fn(b: &mut perfkit::Bencher, n: usize)` (run once per size in
-/// `sizes`). Options, all optional:
+/// `b.iter(...)` is timed), `fn(b: &mut perfkit::Bencher, n: usize)` (run once per size in
+/// `sizes`), `async fn()` (the whole future is timed, on Tokio: perfkit's `tokio` feature) or
+/// `fn(load: &mut perfkit::Load)` (a load test: the body sets up, `load.run(|| request())`
+/// sends). Options, all optional:
 ///
 /// | option | value |
 /// |---|---|
@@ -40,6 +42,9 @@ use proc_macro::TokenStream;
 /// | `alpha = 0.01` | the significance level of that comparison, in (0, 0.5] |
 /// | `complexity = "O(n)"`, `sizes = [1_000, 2_000, 4_000]` or `sizes = "1000..=64000 x2"` | measure at each size and check the growth class (at least three sizes) |
 /// | `name = "..."` | the benchmark's name in history |
+/// | `concurrency = 64`, `rate = "500/s"` | a load test's workers (closed loop) or arrival rate (open loop) |
+/// | `requests = 10_000`, `duration = "10s"`, `timeout = "5s"` | a load test's length and per-request timeout |
+/// | `max_error_rate = "1%"`, `min_throughput = "1000/s"` | load-test budgets (with `p50` ... `max` on latency) |
 ///
 /// Durations are a decimal number and a unit (`ns`, `us`, `µs`, `ms`, `s`), with or without a
 /// space between; byte sizes take `B`, `KiB`, `MiB`, `GiB`, `KB`, `MB` or `GB`. A threshold is

@@ -114,6 +114,10 @@ pub(crate) enum Routine {
     Bencher,
     /// `fn(&mut Bencher, usize)`
     Sized,
+    /// `fn(&mut Load)`: a load test.
+    Load,
+    /// `async fn()`: the whole future is timed.
+    Async,
 }
 
 impl Routine {
@@ -123,6 +127,8 @@ impl Routine {
             Routine::Plain => "Plain",
             Routine::Bencher => "Bencher",
             Routine::Sized => "Sized",
+            Routine::Load => "Load",
+            Routine::Async => "Async",
         }
     }
 }
@@ -144,7 +150,20 @@ pub(crate) struct Spec {
     pub alpha: Option<f64>,
     pub complexity: Option<Complexity>,
     pub sizes: Vec<u64>,
+    pub load: Option<LoadSpec>,
     pub threads: Vec<u64>,
+}
+
+/// The load-test options; mirrors `perfkit::__private::LoadSpec`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LoadSpec {
+    pub concurrency: Option<u32>,
+    pub rate_per_s: Option<f64>,
+    pub requests: Option<u64>,
+    pub duration_ns: Option<u64>,
+    pub timeout_ns: Option<u64>,
+    pub max_error_rate: Option<f64>,
+    pub min_throughput: Option<f64>,
 }
 
 /// What makes one test several benchmarks (besides `threads`, which is in the [`Spec`]): the

@@ -37,11 +37,18 @@ pub(crate) enum Key {
     Types,
     Args,
     Threads,
+    Concurrency,
+    Rate,
+    Requests,
+    Duration,
+    Timeout,
+    MaxErrorRate,
+    MinThroughput,
 }
 
 impl Key {
     /// Every option, in the order the documentation lists them.
-    const ALL: [Key; 22] = [
+    const ALL: [Key; 29] = [
         Key::Budget,
         Key::Mean,
         Key::P50,
@@ -64,6 +71,13 @@ impl Key {
         Key::Types,
         Key::Args,
         Key::Threads,
+        Key::Concurrency,
+        Key::Rate,
+        Key::Requests,
+        Key::Duration,
+        Key::Timeout,
+        Key::MaxErrorRate,
+        Key::MinThroughput,
     ];
 
     /// The name as written in the attribute.
@@ -91,6 +105,13 @@ impl Key {
             Key::Types => "types",
             Key::Args => "args",
             Key::Threads => "threads",
+            Key::Concurrency => "concurrency",
+            Key::Rate => "rate",
+            Key::Requests => "requests",
+            Key::Duration => "duration",
+            Key::Timeout => "timeout",
+            Key::MaxErrorRate => "max_error_rate",
+            Key::MinThroughput => "min_throughput",
         }
     }
 
@@ -115,6 +136,13 @@ impl Key {
             Key::Types => "[u8, u64]",
             Key::Args => "[\"short\", \"long\"]",
             Key::Threads => "[1, 2, 4]",
+            Key::Concurrency => "64",
+            Key::Rate => "\"500/s\"",
+            Key::Requests => "10_000",
+            Key::Duration => "\"10s\"",
+            Key::Timeout => "\"5s\"",
+            Key::MaxErrorRate => "\"1%\"",
+            Key::MinThroughput => "\"1000/s\"",
         }
     }
 
@@ -301,7 +329,8 @@ mod tests {
             "unknown option `frobnicate`; expected one of budget, mean, p50, p90, p95, p99, max, \
              max_allocs, max_bytes, max_instructions, throughput, samples, warmup, time, \
              regression, alpha, \
-             complexity, sizes, name, types, args, threads"
+             complexity, sizes, name, types, args, threads, concurrency, rate, requests, \
+             duration, timeout, max_error_rate, min_throughput"
         );
     }
 

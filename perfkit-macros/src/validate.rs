@@ -6,6 +6,7 @@
 //! function's form; `variants` reads `types` and `args`, which the form must fit. This file
 //! checks the rest against each other: `sizes` needs an `n`, an `n` needs `sizes`.
 
+mod load;
 mod options;
 mod signature;
 mod variants;
@@ -34,6 +35,21 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
         }
         (Err(error), Ok(_)) | (Ok(_), Err(error)) => return Err(error),
     };
+    load::check(args, routine, &function)?;
+    if routine == Routine::Async
+        && let Some(option) = args
+            .options
+            .iter()
+            .find(|o| matches!(o.key, Key::Types | Key::Args))
+    {
+        return Err(syn::Error::new(
+            option.ident.span(),
+            format!(
+                "`{}` does not apply to an `async fn` perf test; write one `async fn` per case",
+                option.key.name()
+            ),
+        ));
+    }
     let variants = variants::variants(args, &function, routine)?;
     if !variants.args.is_empty() {
         // Each argument is bound in a closure of the `fn(&mut Bencher)` form.
@@ -61,7 +77,7 @@ pub(crate) fn perf_test(args: &Args, function: ItemFn) -> syn::Result<PerfTest> 
                 ),
             ));
         }
-        (Routine::Plain | Routine::Bencher, Some(option)) => {
+        (Routine::Plain | Routine::Bencher | Routine::Load | Routine::Async, Some(option)) => {
             return Err(syn::Error::new(
                 option.ident.span(),
                 format!(
@@ -135,13 +151,13 @@ mod tests {
         let error = perf_test(
             &args(quote!(budget = "0s")),
             parse_quote!(
-                async fn f() {}
+                const fn f() {}
             ),
         )
         .expect_err("rejected");
         let messages: Vec<String> = error.into_iter().map(|e| e.to_string()).collect();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0], "budget must be greater than zero");
-        assert!(messages[1].starts_with("a perf test cannot be an `async fn`"));
+        assert!(messages[1].starts_with("a perf test cannot be a `const fn`"));
     }
 }

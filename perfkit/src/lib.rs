@@ -22,6 +22,7 @@ pub mod compare;
 pub mod complexity;
 #[cfg(feature = "criterion")]
 pub mod criterion;
+pub mod load;
 pub mod measure;
 /// What a metric is: its unit and which way is better (re-exported from the store, which
 /// records them).
@@ -37,6 +38,7 @@ pub mod versus;
 
 mod runtime;
 
+pub use runtime::file_budgets::{self, FileBudget};
 pub use runtime::{
     History, HistoryConfig, Measurement, Outcome, Settings, SettingsError, Variant, execute,
     execute_variants,
@@ -46,6 +48,7 @@ pub use runtime::{
 /// the attribute, the environment, `perfkit.toml` and `cargo perfkit`'s flags.
 pub use perfkit_grammar as grammar;
 
+pub use load::Load;
 pub use measure::{BatchSize, Bencher, Samples};
 pub use perfkit_macros::perf_test;
 pub use spec::Spec;
@@ -57,6 +60,6 @@ pub use versus::{Comparison, ComparisonReport};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::complexity::Complexity;
-    pub use crate::runtime::{Routine, Variant, arg_name, run, run_variants};
-    pub use crate::spec::{Spec, Stat, Throughput, TimeBudget};
+    pub use crate::runtime::{BoxedFuture, Routine, Variant, arg_name, boxed, run, run_variants};
+    pub use crate::spec::{LoadSpec, Spec, Stat, Throughput, TimeBudget};
 }

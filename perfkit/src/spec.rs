@@ -89,6 +89,43 @@ pub struct Spec {
     /// `threads = [1, 2, 4]`: run the routine on this many threads at once, each count a
     /// benchmark of its own (`name/threads=4`); empty: on the test's own thread only.
     pub threads: &'static [usize],
+    /// The load-test options, for a test of the form `fn(&mut perfkit::Load)`.
+    pub load: Option<LoadSpec>,
+}
+
+/// What a load test (`fn(load: &mut perfkit::Load)`) declared: how requests arrive, when the
+/// run ends, and its load budgets. Latency budgets are [`Spec::budgets`], read on the latency
+/// of successful requests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadSpec {
+    /// `concurrency = N`: the workers sending requests (at least 1).
+    pub concurrency: Option<u32>,
+    /// `rate = "500/s"`: an open loop at this many requests per second; `None` is a closed
+    /// loop (each worker sends its next request when the last one returns).
+    pub rate_per_s: Option<f64>,
+    /// `requests = N`: the measured requests (after the warm-up).
+    pub requests: Option<u64>,
+    /// `duration = "10s"`: how long the measured phase lasts, in nanoseconds.
+    pub duration_ns: Option<u64>,
+    /// `timeout = "5s"`: a request slower than this is an error, in nanoseconds.
+    pub timeout_ns: Option<u64>,
+    /// `max_error_rate = "1%"`: the largest share of failed requests, as a fraction.
+    pub max_error_rate: Option<f64>,
+    /// `min_throughput = "1000/s"`: the fewest successful requests per second.
+    pub min_throughput: Option<f64>,
+}
+
+impl LoadSpec {
+    /// No option given: the macro fills the given ones with struct-update syntax.
+    pub const DEFAULT: LoadSpec = LoadSpec {
+        concurrency: None,
+        rate_per_s: None,
+        requests: None,
+        duration_ns: None,
+        timeout_ns: None,
+        max_error_rate: None,
+        min_throughput: None,
+    };
 }
 
 impl Spec {
@@ -110,6 +147,7 @@ impl Spec {
         alpha: None,
         complexity: None,
         sizes: &[],
+        load: None,
         threads: &[],
     };
 

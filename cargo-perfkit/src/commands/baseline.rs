@@ -15,7 +15,7 @@ use crate::cli::{BaselineArgs, Format, Global};
 use crate::context::Context;
 use crate::error::CliResult;
 use crate::exit;
-use crate::judging::describe_head;
+use crate::judging::{describe_head, describe_head_metric};
 use crate::render::json;
 use crate::render::table::{Align, Cell, Paint, Table};
 use crate::render::units::{datetime, ns, rfc3339};
@@ -35,7 +35,7 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
     let store = ws.store_with_history()?;
     let testbed = ws.testbed(&store)?;
     let git = ws.git();
-    let (head, described) = describe_head(&store, &git, &testbed, perfkit_store::DEFAULT_METRIC)?;
+    let (head, described) = describe_head(&store, &git, &testbed)?;
     let entries: Vec<Entry<'_>> = described
         .iter()
         .filter_map(|(key, d)| {
@@ -89,6 +89,8 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
         }
     }
 
+    let load = load_table(&store, &git, &testbed);
+    let file_budgets = file_budget_table(&ws.file_budgets);
     let facts = [
         ("date", datetime(head.newest_run)),
         (
@@ -114,8 +116,24 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
                 let _ = writeln!(out, "- **{k}**: {v}");
             }
             let _ = write!(out, "\n## Results\n\n{}", results.markdown());
+            if !load.is_empty() {
+                let _ = write!(
+                    out,
+                    "\n## Load tests\n\n{}\nLatency is per successful request; throughput counts \
+                     successful requests; both rates are means over the runs' time windows.\n",
+                    load.markdown()
+                );
+            }
             if !budgets.is_empty() {
                 let _ = write!(out, "\n## Budgets\n\n{}", budgets.markdown());
+            }
+            if !file_budgets.is_empty() {
+                let _ = write!(
+                    out,
+                    "\n## Budgets in perfkit.toml\n\n{}\nA test's own attribute wins over these, \
+                     statistic by statistic.\n",
+                    file_budgets.markdown()
+                );
             }
             out.push_str(
                 "\nTimes are per iteration; p50 is the median. Headroom is how far the measured \
@@ -129,8 +147,18 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
                 let _ = writeln!(out, "{k:<8} {v}");
             }
             let _ = write!(out, "\n{}", results.text(0, ctx.color()));
+            if !load.is_empty() {
+                let _ = write!(out, "\nload tests\n{}", load.text(0, ctx.color()));
+            }
             if !budgets.is_empty() {
                 let _ = write!(out, "\n{}", budgets.text(0, ctx.color()));
+            }
+            if !file_budgets.is_empty() {
+                let _ = write!(
+                    out,
+                    "\nbudgets in perfkit.toml\n{}",
+                    file_budgets.text(0, ctx.color())
+                );
             }
             write!(ctx.stdout, "{out}")?;
         }
@@ -147,6 +175,91 @@ pub fn baseline(ctx: &mut Context, global: &Global, args: &BaselineArgs) -> CliR
         }
     }
     Ok(exit::OK)
+}
+
+/// The load tests of the current commit: latency percentiles, throughput and error rate. Empty
+/// when the commit has no latency results.
+fn load_table(
+    store: &perfkit_store::Store,
+    git: &perfkit_store::GitContext,
+    testbed: &perfkit_store::Testbed,
+) -> Table {
+    let mut table = Table::new(&[
+        ("benchmark", Align::Left),
+        ("p50", Align::Right),
+        ("p95", Align::Right),
+        ("p99", Align::Right),
+        ("throughput", Align::Right),
+        ("error rate", Align::Right),
+        ("requests", Align::Right),
+    ]);
+    let read = |metric| {
+        describe_head_metric(store, git, testbed, metric)
+            .ok()
+            .map(|(_, d)| d)
+    };
+    let Some(latency) = read("latency") else {
+        return table;
+    };
+    let mean = |d: Option<&crate::judging::Described>| {
+        d.filter(|d| !d.samples.is_empty())
+            .map(|d| d.samples.iter().sum::<f64>() / d.samples.len() as f64)
+    };
+    let throughput = read("throughput").unwrap_or_default();
+    let errors = read("error_rate").unwrap_or_default();
+    for (key, d) in &latency {
+        let Ok(s) = Summary::new(&d.samples) else {
+            continue;
+        };
+        table.row(vec![
+            key.to_string().into(),
+            ns(s.median).into(),
+            ns(s.p95).into(),
+            ns(s.p99).into(),
+            mean(throughput.get(key))
+                .map_or_else(
+                    || "-".to_owned(),
+                    |t| format!("{}/s", perfkit::report::format_count_si(t)),
+                )
+                .into(),
+            mean(errors.get(key))
+                .map_or_else(|| "-".to_owned(), perfkit::report::format_percent)
+                .into(),
+            s.n.to_string().into(),
+        ]);
+    }
+    table
+}
+
+/// The `[[budget]]` entries of perfkit.toml: one row per benchmark pattern and statistic.
+fn file_budget_table(entries: &[perfkit::FileBudget]) -> Table {
+    let mut table = Table::new(&[
+        ("benchmark", Align::Left),
+        ("budget", Align::Left),
+        ("limit", Align::Right),
+    ]);
+    for e in entries {
+        let mut row = |statistic: &str, limit: String| {
+            table.row(vec![
+                e.benchmark.as_str().into(),
+                statistic.into(),
+                limit.into(),
+            ]);
+        };
+        for b in &e.time {
+            row(b.stat.name(), ns(b.limit_ns as f64));
+        }
+        if let Some(max) = e.max_error_rate {
+            row("error_rate", perfkit::report::format_percent(max));
+        }
+        if let Some(min) = e.min_throughput {
+            row(
+                "throughput (min)",
+                format!("{}/s", perfkit::report::format_count_si(min)),
+            );
+        }
+    }
+    table
 }
 
 /// The budgeted statistic of the pooled samples; a count from the newest run for allocations.
@@ -166,6 +279,8 @@ fn amount(statistic: &str, v: f64) -> String {
     match statistic {
         "allocs" => format_count(v),
         "bytes" => format_bytes(v),
+        "error_rate" => perfkit::report::format_percent(v),
+        "throughput" => format!("{}/s", perfkit::report::format_count_si(v)),
         _ => ns(v),
     }
 }

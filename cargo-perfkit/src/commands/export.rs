@@ -15,7 +15,7 @@ use crate::cli::{ExportArgs, ExportFormat, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judging::describe_head;
+use crate::judging::describe_head_metric;
 use crate::render::json;
 use crate::render::units::{date, rfc3339, unit_suffix};
 use crate::workspace::Workspace;
@@ -204,7 +204,7 @@ fn bmf(
 ) -> CliResult {
     let testbed = ws.testbed(store)?;
     let git = ws.git();
-    let (_, described) = describe_head(store, &git, &testbed, metric)?;
+    let (_, described) = describe_head_metric(store, &git, &testbed, metric)?;
     let mut out = Map::new();
     for (key, pooled) in &described {
         if !matches(pattern, &key.benchmark) {

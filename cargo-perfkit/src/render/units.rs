@@ -7,17 +7,17 @@ use perfkit::compare::is_count;
 pub use perfkit::report::format_ns as ns;
 use perfkit_store::MetricInfo;
 
-/// A value of `metric` in its unit: `1.250 ms` for time and latency (ns), `1.204M` for counts
-/// (the suffixes `max_instructions` takes), four significant digits for any other metric
-/// (`0.512` for a hit rate, `12.35K` for a throughput).
+/// A value of `metric` in its unit: `1.250 ms` for time and latency (ns), `1.8K/s` for
+/// throughput, `3.00%` for an error rate, `1.204M` for counts (the suffixes `max_instructions`
+/// takes), four significant digits for any other metric (`0.512` for a hit rate).
 pub fn level(metric: &str, value: f64) -> String {
-    let info = MetricInfo::builtin(metric);
-    if info.as_ref().is_some_and(|m| m.unit == "ns") {
-        ns(value)
-    } else if is_count(metric) || value.abs() >= 999.95 {
-        perfkit::report::format_count_si(value)
-    } else {
-        perfkit::report::format_sig4(value)
+    let unit = MetricInfo::builtin(metric).map(|info| info.unit);
+    match unit.as_deref() {
+        Some("ns") => ns(value),
+        Some("/s") => format!("{}/s", perfkit::report::format_count_si(value)),
+        Some("fraction") => perfkit::report::format_percent(value),
+        _ if is_count(metric) || value.abs() >= 999.95 => perfkit::report::format_count_si(value),
+        _ => perfkit::report::format_sig4(value),
     }
 }
 

@@ -5,3 +5,4 @@ mod duplicates;
 mod n_plus_one;
 mod parallel;
 mod search;
+mod service;

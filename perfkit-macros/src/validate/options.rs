@@ -36,6 +36,15 @@ pub(super) fn spec(args: &Args) -> syn::Result<Spec> {
             Key::Complexity => spec.complexity = Some(complexity(option)?),
             Key::Sizes => spec.sizes = sizes(option)?,
             Key::Name => spec.name = Some(name(option)?),
+            Key::Concurrency
+            | Key::Rate
+            | Key::Requests
+            | Key::Duration
+            | Key::Timeout
+            | Key::MaxErrorRate
+            | Key::MinThroughput => {
+                super::load::option(spec.load.get_or_insert_with(Default::default), option)?;
+            }
             Key::Threads => spec.threads = super::variants::threads(option)?,
             // Read with the function, whose form they must fit: `super::variants`.
             Key::Types | Key::Args => {}
@@ -96,7 +105,7 @@ pub(super) fn literal(expr: &Expr) -> Option<&Lit> {
     }
 }
 
-fn takes(option: &RawOption, what: &str) -> syn::Error {
+pub(super) fn takes(option: &RawOption, what: &str) -> syn::Error {
     let name = option.key.name();
     syn::Error::new_spanned(
         &option.value,
@@ -107,7 +116,7 @@ fn takes(option: &RawOption, what: &str) -> syn::Error {
     )
 }
 
-fn string(option: &RawOption) -> syn::Result<&LitStr> {
+pub(super) fn string(option: &RawOption) -> syn::Result<&LitStr> {
     match literal(&option.value) {
         Some(Lit::Str(lit)) => Ok(lit),
         _ => Err(takes(option, "a string")),
@@ -115,7 +124,7 @@ fn string(option: &RawOption) -> syn::Result<&LitStr> {
 }
 
 /// An integer literal, unsuffixed or with an integer type's suffix.
-fn integer(option: &RawOption) -> syn::Result<&LitInt> {
+pub(super) fn integer(option: &RawOption) -> syn::Result<&LitInt> {
     if let Some(Lit::Int(_)) = negated(&option.value) {
         return Err(syn::Error::new_spanned(
             &option.value,
@@ -145,7 +154,7 @@ fn budget(option: &RawOption, stat: Stat) -> syn::Result<TimeBudget> {
 }
 
 /// A duration string in nanoseconds. `what` names the value in messages ("budget", "`time`").
-fn duration(option: &RawOption, what: &str, zero_allowed: bool) -> syn::Result<u64> {
+pub(super) fn duration(option: &RawOption, what: &str, zero_allowed: bool) -> syn::Result<u64> {
     let lit = string(option)?;
     let text = lit.value();
     let fail = |message: String| Err(syn::Error::new(lit.span(), message));

@@ -30,11 +30,14 @@ pub(super) fn routine(function: &ItemFn, takes: Takes) -> syn::Result<Routine> {
              `const fn` may be evaluated at compile time; remove `const`",
         );
     }
-    if let Some(asyncness) = &sig.asyncness {
+    if let Some(asyncness) = &sig.asyncness
+        && !sig.inputs.is_empty()
+    {
         return reject(
             asyncness,
-            "a perf test cannot be an `async fn`: perfkit times synchronous code; block on the \
-             future inside a plain `fn` instead",
+            "an `async fn` perf test takes no parameters: its whole future is timed, once per \
+             iteration, on a Tokio runtime; for a load test, write a plain `fn(load: &mut \
+             perfkit::Load)` and hand the async request to `load.run_async(...)`",
         );
     }
     if let syn::Safety::Unsafe(unsafety) = &sig.safety {
@@ -80,12 +83,23 @@ pub(super) fn routine(function: &ItemFn, takes: Takes) -> syn::Result<Routine> {
              `n: usize`",
         );
     }
+    let load = typed
+        .first()
+        .is_some_and(|first| is_mut_ref_to(&first.ty, "Load"));
+    if let (true, Some(extra)) = (load, typed.get(1)) {
+        return reject(
+            extra,
+            "a load test takes one parameter, `load: &mut perfkit::Load`",
+        );
+    }
     if let Some(first) = typed.first()
+        && !load
         && !is_bencher_ref(&first.ty)
     {
         return reject(
             &first.ty,
-            "the first parameter of a perf test must be `&mut perfkit::Bencher`",
+            "the first parameter of a perf test must be `&mut perfkit::Bencher` (or \
+             `&mut perfkit::Load`, for a load test)",
         );
     }
     if let Some(second) = typed.get(1)
@@ -108,6 +122,8 @@ pub(super) fn routine(function: &ItemFn, takes: Takes) -> syn::Result<Routine> {
         );
     }
     Ok(match typed.len() {
+        0 if sig.asyncness.is_some() => Routine::Async,
+        _ if load => Routine::Load,
         0 => Routine::Plain,
         1 => Routine::Bencher,
         _ => Routine::Sized,
@@ -149,9 +165,14 @@ fn ungroup_type(ty: &Type) -> &Type {
 /// `&mut Bencher`, `&mut perfkit::Bencher`, `&'_ mut ::perfkit::measure::Bencher`, ...: any path
 /// that ends in a plain `Bencher`. Whether it is perfkit's is left to the type checker.
 fn is_bencher_ref(ty: &Type) -> bool {
+    is_mut_ref_to(ty, "Bencher")
+}
+
+/// `&mut <path ending in name>`.
+fn is_mut_ref_to(ty: &Type, name: &str) -> bool {
     match ungroup_type(ty) {
         Type::Reference(reference) => {
-            reference.mutability.is_some() && is_path_to(&reference.elem, "Bencher")
+            reference.mutability.is_some() && is_path_to(&reference.elem, name)
         }
         _ => false,
     }
@@ -225,9 +246,9 @@ mod tests {
         let cases: [(ItemFn, &str); 14] = [
             (
                 parse_quote!(
-                    async fn f() {}
+                    async fn f(b: &mut Bencher) {}
                 ),
-                "a perf test cannot be an `async fn`",
+                "an `async fn` perf test takes no parameters",
             ),
             (
                 parse_quote!(

@@ -80,6 +80,12 @@ fn r#match() {
     black_box(1 == 1);
 }
 
+#[perf_test(concurrency = 2, requests = 20, p99 = "1s", max_error_rate = "0%")]
+fn load_form(load: &mut perfkit::Load) {
+    let table: Vec<u32> = (0..100).collect();
+    load.run(|| table.binary_search(&42).map_err(|_| "missing"));
+}
+
 #[derive(Debug)]
 struct Point {
     x: u32,

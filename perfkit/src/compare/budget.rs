@@ -17,6 +17,18 @@ pub enum Limit {
     Bytes,
     /// Instructions per iteration (the median of the replicates), under callgrind.
     Instructions,
+    /// The share of failed requests of a load test (`max_error_rate`), a fraction.
+    ErrorRate,
+    /// The fewest successful requests per second of a load test (`min_throughput`): the one
+    /// limit that is a minimum.
+    MinThroughput,
+}
+
+impl Limit {
+    /// Whether the budget is a floor the estimate must reach rather than a ceiling.
+    pub fn is_minimum(self) -> bool {
+        matches!(self, Limit::MinThroughput)
+    }
 }
 
 impl fmt::Display for Limit {
@@ -26,6 +38,8 @@ impl fmt::Display for Limit {
             Limit::Allocs => f.write_str("allocs"),
             Limit::Bytes => f.write_str("bytes"),
             Limit::Instructions => f.write_str("instructions"),
+            Limit::ErrorRate => f.write_str("error_rate"),
+            Limit::MinThroughput => f.write_str("throughput"),
         }
     }
 }
@@ -35,19 +49,25 @@ impl fmt::Display for Limit {
 pub struct BudgetCheck {
     /// What is limited.
     pub limit: Limit,
-    /// The budget (ns for time, a count for allocations, bytes for bytes).
+    /// The budget (ns for time, a count for allocations, bytes for bytes, a fraction for an
+    /// error rate, per second for throughput); a floor when [`Limit::is_minimum`].
     pub max: f64,
     /// The measured value in the same unit.
     pub estimate: f64,
 }
 
 impl BudgetCheck {
-    /// Whether the estimate is within the budget.
+    /// Whether the estimate is within the budget (at or above it, for a minimum).
     pub fn passed(&self) -> bool {
-        self.estimate <= self.max
+        if self.limit.is_minimum() {
+            self.estimate >= self.max
+        } else {
+            self.estimate <= self.max
+        }
     }
 
-    /// The estimate as a fraction of the budget (0.41 is 41% of it; above 1 is over budget).
+    /// The estimate as a fraction of the budget (0.41 is 41% of it; above 1 is over budget;
+    /// for a minimum, below 1 is under it).
     pub fn usage(&self) -> f64 {
         if self.max > 0.0 {
             self.estimate / self.max
@@ -186,6 +206,16 @@ mod tests {
             ..Spec::DEFAULT
         };
         assert!(check_budgets(&spec, &summary(1.0, 1.0), None).is_empty());
+    }
+
+    #[test]
+    fn a_minimum_passes_at_or_above_it() {
+        let floor = |estimate| BudgetCheck {
+            limit: Limit::MinThroughput,
+            max: 1000.0,
+            estimate,
+        };
+        assert!(floor(1000.0).passed() && floor(1500.0).passed() && !floor(999.0).passed());
     }
 
     #[test]

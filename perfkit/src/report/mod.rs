@@ -8,5 +8,6 @@ mod units;
 pub use text::{ResultBlock, budget_failure};
 pub(crate) use units::sig4;
 pub use units::{
-    format_bytes, format_count, format_count_si, format_ns, format_sig4, format_throughput,
+    format_bytes, format_count, format_count_si, format_ns, format_percent, format_sig4,
+    format_throughput,
 };

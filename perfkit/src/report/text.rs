@@ -2,7 +2,9 @@
 
 use std::fmt::{self, Write as _};
 
-use super::units::{format_bytes, format_count, format_count_si, format_ns, format_throughput};
+use super::units::{
+    format_bytes, format_count, format_count_si, format_ns, format_percent, format_throughput,
+};
 use crate::compare::{BudgetCheck, Limit};
 use crate::measure::Samples;
 use crate::spec::Throughput;
@@ -112,9 +114,14 @@ pub fn budget_failure(name: &str, size: Option<usize>, failed: &[&BudgetCheck]) 
         plural(failed.len())
     );
     for c in failed {
+        let (breaks, budget) = if c.limit.is_minimum() {
+            ("is below", "minimum")
+        } else {
+            ("exceeds", "budget")
+        };
         let _ = write!(
             msg,
-            "\n  {} = {} exceeds its budget of {} ({})",
+            "\n  {} = {} {breaks} its {budget} of {} ({})",
             c.limit,
             value(c.limit, c.estimate),
             value(c.limit, c.max),
@@ -130,11 +137,15 @@ fn value(limit: Limit, v: f64) -> String {
         Limit::Allocs => format_count(v),
         Limit::Bytes => format_bytes(v),
         Limit::Instructions => format_count_si(v),
+        Limit::ErrorRate => format_percent(v),
+        Limit::MinThroughput => format!("{}/s", format_count_si(v)),
     }
 }
 
 fn over(c: &BudgetCheck) -> String {
-    if c.max > 0.0 {
+    if c.limit.is_minimum() {
+        format!("-{:.1}% under", (1.0 - c.usage()) * 100.0)
+    } else if c.max > 0.0 {
         format!("+{:.1}% over", (c.usage() - 1.0) * 100.0)
     } else {
         "budget is zero".to_owned()

@@ -111,6 +111,11 @@ fn trim(v: f64) -> String {
     }
 }
 
+/// A fraction as a percentage with two decimals: `0.0312` is `3.12%`.
+pub fn format_percent(fraction: f64) -> String {
+    format!("{:.2}%", fraction * 100.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

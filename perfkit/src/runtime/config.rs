@@ -10,6 +10,10 @@
 //! alpha = 0.01                 # significance level of the baseline comparison (PERFKIT_ALPHA)
 //! threshold = "5%"             # smallest change called a regression (PERFKIT_THRESHOLD)
 //! fail_on_regression = false   # fail every perf test on a confirmed regression (PERFKIT_GATE=1)
+//!
+//! [[budget]]                   # budgets by benchmark name or pattern (see `file_budgets`)
+//! benchmark = "api::search_*"
+//! p99 = "50ms"
 //! ```
 //!
 //! Values are read by `perfkit-grammar`, as the environment's and the attribute's are:
@@ -20,6 +24,8 @@ use std::path::{Path, PathBuf};
 
 use perfkit_grammar::{self as grammar, ModeSetting, Origin, SettingError, ValueError};
 use serde::Deserialize;
+
+use super::file_budgets::{FileBudget, RawBudget};
 
 /// Why `perfkit.toml` or an environment variable could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +45,8 @@ pub enum SettingsError {
     /// `perfkit.toml` is not TOML, or has a key perfkit does not know.
     #[error(
         "{} is not a valid perfkit configuration: {source}\nvalid keys: db, baseline, testbed, \
-         record, mode, alpha, threshold, fail_on_regression",
+         record, mode, alpha, threshold, fail_on_regression, and [[budget]] entries (benchmark, \
+         budget, mean, p50, p90, p95, p99, max, max_error_rate, min_throughput)",
         path.display()
     )]
     Malformed {
@@ -70,6 +77,8 @@ pub struct Config {
     pub threshold: Option<f64>,
     /// `PERFKIT_GATE=1`.
     pub fail_on_regression: Option<bool>,
+    /// `[[budget]]` entries, in file order.
+    pub budgets: Vec<FileBudget>,
 }
 
 /// The file as TOML has it, before the grammar reads its values.
@@ -84,6 +93,8 @@ struct File {
     alpha: Option<Number>,
     threshold: Option<Number>,
     fail_on_regression: Option<bool>,
+    #[serde(default)]
+    budget: Vec<RawBudget>,
 }
 
 /// A value that may be written as a TOML number or string (`threshold = 5`, `"5%"`).
@@ -165,6 +176,11 @@ impl Config {
             alpha: read("alpha", file.alpha, grammar::alpha)?,
             threshold: read("threshold", file.threshold, grammar::threshold)?,
             fail_on_regression: file.fail_on_regression,
+            budgets: file
+                .budget
+                .into_iter()
+                .map(|raw| raw.parse(path))
+                .collect::<Result<_, _>>()?,
         })
     }
 }

@@ -2,8 +2,10 @@
 
 mod config;
 mod custom;
+pub mod file_budgets;
 mod history;
 pub(crate) mod instructions;
+mod load;
 mod profiling;
 mod registry;
 mod sampling;
@@ -40,9 +42,22 @@ pub enum Routine<'a> {
     Bencher(fn(&mut Bencher)),
     /// `fn(&mut Bencher, n: usize)`: measured once per size in `sizes`.
     Sized(fn(&mut Bencher, usize)),
+    /// `fn(&mut Load)`: a load test, run by [`crate::load`].
+    Load(fn(&mut crate::load::Load)),
+    /// `async fn()`: each iteration runs the whole future on a current-thread Tokio runtime
+    /// (the `tokio` feature).
+    Async(fn() -> BoxedFuture),
     /// A closure that, like `fn(&mut Bencher)`, times what its `b.iter(...)` runs. It runs on
     /// the calling thread only (criterion's closures need not be `Send`).
     Closure(&'a dyn Fn(&mut Bencher)),
+}
+
+/// The future of an `async fn` perf test, boxed so that every `async fn` has one type.
+pub type BoxedFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+/// Boxes the future of an `async fn` perf test (the expansion's `|| boxed(f())`).
+pub fn boxed(future: impl std::future::Future<Output = ()> + 'static) -> BoxedFuture {
+    Box::pin(future)
 }
 
 // A routine that panics is never called again (the panic fails the test or benchmark), so no
@@ -58,6 +73,8 @@ impl std::fmt::Debug for Routine<'_> {
             Routine::Bencher(_) => "Routine::Bencher",
             Routine::Sized(_) => "Routine::Sized",
             Routine::Closure(_) => "Routine::Closure",
+            Routine::Load(_) => "Routine::Load",
+            Routine::Async(_) => "Routine::Async",
         })
     }
 }
@@ -69,6 +86,7 @@ pub(crate) enum FnRoutine {
     Plain(fn()),
     Bencher(fn(&mut Bencher)),
     Sized(fn(&mut Bencher, usize)),
+    Async(fn() -> BoxedFuture),
 }
 
 impl Routine<'_> {
@@ -78,7 +96,9 @@ impl Routine<'_> {
             Routine::Plain(f) => Some(FnRoutine::Plain(f)),
             Routine::Bencher(f) => Some(FnRoutine::Bencher(f)),
             Routine::Sized(f) => Some(FnRoutine::Sized(f)),
-            Routine::Closure(_) => None,
+            Routine::Async(f) => Some(FnRoutine::Async(f)),
+            // A load test runs its own workers; it is never handed to a team.
+            Routine::Closure(_) | Routine::Load(_) => None,
         }
     }
 }
@@ -89,6 +109,7 @@ impl From<FnRoutine> for Routine<'static> {
             FnRoutine::Plain(f) => Routine::Plain(f),
             FnRoutine::Bencher(f) => Routine::Bencher(f),
             FnRoutine::Sized(f) => Routine::Sized(f),
+            FnRoutine::Async(f) => Routine::Async(f),
         }
     }
 }
@@ -212,6 +233,20 @@ pub fn execute_variants(spec: &Spec, variants: &[Variant<'_>], settings: &Settin
 
 /// [`execute`] for one case.
 fn execute_case(spec: &Spec, routine: Routine<'_>, settings: &Settings) -> Outcome {
+    let spec = &file_budgets::apply(spec, &settings.budgets);
+    if let Routine::Load(f) = routine {
+        return load::execute(spec, f, settings);
+    }
+    if matches!(routine, Routine::Async(_)) && !cfg!(feature = "tokio") {
+        return Outcome {
+            failure: Some(format!(
+                "perf test `{}` is an `async fn`, which runs on Tokio: enable perfkit's `tokio` \
+                 feature (`perfkit = {{ ..., features = [\"tokio\"] }}` in Cargo.toml)",
+                spec.benchmark_name()
+            )),
+            ..Outcome::default()
+        };
+    }
     if settings.mode == Mode::Smoke {
         if let Err(e) = sampling::smoke(routine, spec.sizes, variants::threads_of(spec)) {
             return Outcome {
@@ -341,6 +376,9 @@ fn measure(
     mode: Mode,
     plan: Plan,
 ) -> Result<Vec<Measurement>, String> {
+    if let Routine::Load(f) = routine {
+        return load::measure(spec, f, mode);
+    }
     if mode == Mode::Instructions {
         return instructions::measure(spec, routine);
     }
@@ -479,8 +517,27 @@ fn call(routine: Routine<'_>, b: &mut Bencher, size: Option<usize>) {
         Routine::Plain(f) => b.iter(f),
         Routine::Bencher(f) => f(b),
         Routine::Sized(f) => f(b, size.unwrap_or_default()),
+        // `execute` sends load tests to `load` before anything calls this.
+        Routine::Load(_) => unreachable!("a load test is not run by a Bencher"),
+        Routine::Async(f) => block_on_each(b, f),
         Routine::Closure(f) => f(b),
     }
+}
+
+/// Times `f`'s future, once per iteration, on a current-thread runtime built before timing.
+#[cfg(feature = "tokio")]
+fn block_on_each(b: &mut Bencher, f: fn() -> BoxedFuture) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime for an async perf test");
+    b.iter(|| runtime.block_on(f()));
+}
+
+/// `execute` refuses an `async fn` without the `tokio` feature before anything calls this.
+#[cfg(not(feature = "tokio"))]
+fn block_on_each(_: &mut Bencher, _: fn() -> BoxedFuture) {
+    unreachable!("refused by `execute` without the tokio feature")
 }
 
 fn misuse(name: &str, calls: u32) -> String {

@@ -35,6 +35,8 @@ pub struct Settings {
     pub count_rule: VerdictRule,
     /// Fail every perf test on a confirmed regression, not only those with `regression = ..`.
     pub gate: bool,
+    /// `[[budget]]` entries of `perfkit.toml`, added to a test's own budgets.
+    pub budgets: Vec<super::file_budgets::FileBudget>,
     /// `PERFKIT_PROFILE=1`: also profile each test's routine after measuring it, this long
     /// (`PERFKIT_PROFILE_TIME`, default [`ProfilePlan::DEFAULT`]).
     pub profile: Option<ProfilePlan>,
@@ -78,6 +80,7 @@ impl Settings {
             rule: VerdictRule::default(),
             count_rule: default_rule(&counts()),
             gate: false,
+            budgets: Vec::new(),
             profile: None,
         }
     }
@@ -156,6 +159,7 @@ impl Settings {
             rule,
             count_rule,
             gate,
+            budgets: config.budgets.clone(),
             profile,
         })
     }

@@ -7,6 +7,7 @@ mod callgrind;
 mod custom_metric;
 mod growth;
 mod history;
+mod load;
 mod lock;
 mod profile;
 mod read_only;

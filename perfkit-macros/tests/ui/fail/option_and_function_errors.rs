@@ -1,6 +1,6 @@
 use perfkit::perf_test;
 
 #[perf_test(budget = "0ms")]
-async fn fetch() {}
+const fn fetch() {}
 
 fn main() {}

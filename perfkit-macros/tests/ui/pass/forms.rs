@@ -34,6 +34,11 @@ fn sized_with_patterns(mut b: &mut perfkit::Bencher, _n: usize) {
 #[perf_test(budget = "1ms")]
 fn r#loop() {}
 
+#[perf_test(budget = "1ms", p99 = "5ms")]
+async fn async_plain() {
+    std::future::ready(1).await;
+}
+
 mod nested {
     // Used only by the generated test, which a non-test build drops.
     #[allow(unused_imports)]

@@ -1,0 +1,8 @@
+use perfkit::perf_test;
+
+#[perf_test(concurrency = 8, samples = 10)]
+fn search_under_load(load: &mut perfkit::Load) {
+    load.run(|| Ok::<(), String>(()));
+}
+
+fn main() {}
