@@ -167,8 +167,8 @@ pub struct RuleArgs {
     pub fdr: Fdr,
     /// Which metric's series are judged and shown: time (ns per iteration, the default), or a
     /// count from `PERFKIT=instructions` runs: instructions, estimated_cycles, l1_misses,
-    /// ll_misses (per iteration; their default threshold is 1%). `run --metric instructions`
-    /// counts under Valgrind.
+    /// ll_misses (per iteration; their default threshold is 1%). `run` and `ab` with
+    /// `--metric instructions` count under Valgrind.
     #[arg(long, value_name = "METRIC", default_value = perfkit_store::DEFAULT_METRIC)]
     pub metric: String,
 }
@@ -275,7 +275,8 @@ pub struct AbArgs {
     /// Test all packages in the workspace (passed to cargo test).
     #[arg(long)]
     pub workspace: bool,
-    /// Rounds, each running both sides once (A B, then B A, ...). Default: 10.
+    /// Rounds, each running both sides once (A B, then B A, ...). Default: 10; 3 for a count
+    /// (`--metric instructions`), which barely varies between processes.
     #[arg(long, value_name = "N", conflicts_with = "time",
           value_parser = clap::value_parser!(u32).range(3..=1000))]
     pub rounds: Option<u32>,
@@ -359,6 +360,10 @@ pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
+    /// Which metric's series are exported: time (ns per iteration, the default), or a count
+    /// from `PERFKIT=instructions` runs (instructions, estimated_cycles, l1_misses, ll_misses).
+    #[arg(long, value_name = "METRIC", default_value = perfkit_store::DEFAULT_METRIC)]
+    pub metric: String,
 }
 
 /// `cargo perfkit gc`.

@@ -172,8 +172,14 @@ pub fn head_points(
         points = HeadRuns::Clean.select(all);
     }
     if points.is_empty() {
+        // Counts are recorded only by runs that ask for them.
+        let (of, flag) = match metric {
+            DEFAULT_METRIC => (String::new(), String::new()),
+            m => (format!(" of {m}"), format!(" --metric {m}")),
+        };
         return Err(CliError::usage(format!(
-            "no results at {} ({}) on testbed `{}`: run `cargo perfkit run` at that commit first",
+            "no results{of} at {} ({}) on testbed `{}`: run `cargo perfkit run{flag}` at that \
+             commit first",
             commit.short_sha(),
             commit.summary,
             testbed.name
@@ -210,7 +216,7 @@ pub struct Described {
     pub newest: Record,
 }
 
-/// The current commit's head (as [`head`] selects it), per series, described.
+/// The current commit's head (as [`head`] selects it), per series, described: its time.
 pub fn describe_head(
     store: &Store,
     git: &GitContext,

@@ -12,7 +12,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use perfkit_store::{DEFAULT_METRIC, HistoryPoint, SeriesKey, Store, Timestamp};
+use perfkit_store::{HistoryPoint, SeriesKey, Store, Timestamp};
 
 use super::build::TestBinary;
 use crate::context::Context;
@@ -76,8 +76,10 @@ pub struct Rounds {
 /// arguments for each test binary.
 #[derive(Debug)]
 pub struct RunPlan<'a> {
-    /// `PERFKIT_DB`, `PERFKIT=quick`, ...
+    /// `PERFKIT_DB`, `PERFKIT=quick` (or `instructions`), ...
     pub vars: &'a [(String, String)],
+    /// The metric whose results are read back (`time`, or a count under callgrind).
+    pub metric: &'a str,
     /// The test name filter and libtest arguments.
     pub args: &'a [String],
 }
@@ -132,7 +134,7 @@ impl SideRunner {
                     String::from_utf8_lossy(&output.stderr)
                 )?;
             }
-            let points = recorded_since(store, &self.sha, start)?;
+            let points = recorded_since(store, &self.sha, plan.metric, start)?;
             if !keep_only_recording || !points.is_empty() {
                 keep.push(bin);
             }
@@ -161,11 +163,12 @@ pub fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
-/// The results (time) at `sha` that processes started since `start` recorded, on every testbed
-/// that recorded since then.
+/// The results of `metric` at `sha` that processes started since `start` recorded, on every
+/// testbed that recorded since then.
 fn recorded_since(
     store: &Store,
     sha: &str,
+    metric: &str,
     start: Timestamp,
 ) -> Result<Vec<HistoryPoint>, CliError> {
     let mut points = Vec::new();
@@ -173,7 +176,7 @@ fn recorded_since(
         if t.last_run.is_some_and(|l| l >= start) {
             points.extend(
                 store
-                    .results_at(sha, &t.testbed, DEFAULT_METRIC)?
+                    .results_at(sha, &t.testbed, metric)?
                     .into_iter()
                     .filter(|p| p.started_at >= start),
             );

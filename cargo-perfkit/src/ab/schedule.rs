@@ -6,6 +6,14 @@ use std::time::Duration;
 /// plan, and enough for the paired test (9 degrees of freedom) to see a few percent.
 pub const DEFAULT_ROUNDS: u32 = 10;
 
+/// Rounds of instruction counts (`--metric instructions` and the other callgrind counts)
+/// without `--rounds` or `--time`. A count barely moves between processes (at most 0.03% in
+/// the examples, where time moves by percents), so the rounds are not there to average noise
+/// away: two would do, but a paired test needs at least [`MIN_ROUNDS`] for a spread to estimate
+/// (df = 2). Each round runs every test under callgrind, 50-100x slower than natively, in
+/// three processes per test, so more rounds would cost much and tell little.
+pub const COUNT_ROUNDS: u32 = MIN_ROUNDS;
+
 /// Fewer rounds leave the paired test too few degrees of freedom to call anything.
 pub const MIN_ROUNDS: u32 = 3;
 

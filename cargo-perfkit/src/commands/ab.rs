@@ -8,12 +8,17 @@
 //! workspace's one store under its side's commit, so both sides join history. Drift and noisy
 //! neighbours that last longer than a round hit both sides of it, and cancel in the per-round
 //! ratio. Verdicts, exit codes and output are `check`'s.
+//!
+//! With `--metric instructions` (or another callgrind count) the rounds count instead of
+//! timing (`PERFKIT=instructions`), the verdicts use the counts' rule, and the default is
+//! [`COUNT_ROUNDS`] rounds: counts barely vary, so more rounds would buy little.
 
 use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use perfkit::compare::Verdict;
+use perfkit::compare::{COUNT_METRICS, Verdict, is_count};
+use perfkit::measure::callgrind;
 use perfkit_store::{Commit, CommitRuns, DbLocation, SeriesKey, Timestamp};
 
 use super::check::{explain_regressions, gate_verdict, report};
@@ -21,7 +26,7 @@ use crate::ab::build::{TestArgs, TestBinary, build};
 use crate::ab::checkout::{CargoWorkspace, Checkout, Content, lock_slots, worktree};
 use crate::ab::paired::{judge_paired, pair, rows};
 use crate::ab::rounds::{Recorded, Rounds, RunPlan, SideRunner, Which, order, seconds};
-use crate::ab::schedule::{DEFAULT_ROUNDS, rounds_that_fit};
+use crate::ab::schedule::{COUNT_ROUNDS, DEFAULT_ROUNDS, rounds_that_fit};
 use crate::cli::{AbArgs, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
@@ -33,14 +38,21 @@ use crate::workspace::Workspace;
 /// Builds and measures both sides, then judges head against base; exit 1 on a regression.
 pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let ws = Workspace::locate(ctx, global)?;
-    if args.rule.metric != perfkit_store::DEFAULT_METRIC {
+    let metric = args.rule.metric.as_str();
+    // What the rounds run: the quick timing plan, or callgrind for the counts.
+    let (mode, default_rounds) = if metric == perfkit_store::DEFAULT_METRIC {
+        ("quick", DEFAULT_ROUNDS)
+    } else if is_count(metric) {
+        // Before two builds, not after them in every test process.
+        callgrind::check_supported().map_err(|e| CliError::usage(e.to_string()))?;
+        ("instructions", COUNT_ROUNDS)
+    } else {
         return Err(CliError::usage(format!(
-            "`ab` judges time only (its rounds run the timing mode); `--metric {}` is not \
-             supported by ab: record counts with `cargo perfkit run --metric {0}` at each \
-             revision and use `cargo perfkit compare --metric {0} BASE HEAD`",
-            args.rule.metric
+            "`ab` measures time or the callgrind counts ({}); `--metric {metric}` is neither: \
+             give one of those",
+            COUNT_METRICS.join(", ")
         )));
-    }
+    };
     let budget = args.time;
     let git = ws.git();
     let Some(repo) = git.repo_dir().map(canonical) else {
@@ -112,13 +124,14 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let mut vars = vec![
         ("PERFKIT_DB".to_owned(), db),
         ("PERFKIT_RECORD".to_owned(), "1".to_owned()),
-        ("PERFKIT".to_owned(), "quick".to_owned()),
+        ("PERFKIT".to_owned(), mode.to_owned()),
     ];
     if let Some(name) = &global.testbed {
         vars.push(("PERFKIT_TESTBED".to_owned(), name.clone()));
     }
     let plan = RunPlan {
         vars: &vars,
+        metric,
         args: &test_args.binary,
     };
     let mut sides = [
@@ -135,7 +148,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     ];
     let mut total = match budget {
         Some(_) => 1,
-        None => args.rounds.unwrap_or(DEFAULT_ROUNDS),
+        None => args.rounds.unwrap_or(default_rounds),
     };
     let mut done = Rounds::default();
     let started = Instant::now();
@@ -196,8 +209,7 @@ pub fn ab(ctx: &mut Context, global: &Global, args: &AbArgs) -> CliResult {
     let series = pair(&done.rounds);
     let judged = judge_paired(&series, &rule, fdr);
     let judging = Judging {
-        // `ab` runs the timing mode: its rounds record time.
-        metric: perfkit_store::DEFAULT_METRIC.to_owned(),
+        metric: metric.to_owned(),
         base: Some(base_runs),
         head: head_runs,
         elsewhere: Default::default(),
@@ -262,6 +274,10 @@ fn profile_sides(
     regressed: &[&SeriesKey],
 ) -> Result<(), CliError> {
     let mut vars = vars.to_vec();
+    // Profiles sample time and are stored with a time result, so the profiling run times (the
+    // quick plan) also after rounds that counted instructions.
+    vars.retain(|(k, _)| k != "PERFKIT");
+    vars.push(("PERFKIT".to_owned(), "quick".to_owned()));
     vars.push(("PERFKIT_PROFILE".to_owned(), "1".to_owned()));
     let mut args = args.to_vec();
     for key in regressed {
@@ -272,6 +288,7 @@ fn profile_sides(
     }
     let plan = RunPlan {
         vars: &vars,
+        metric: perfkit_store::DEFAULT_METRIC,
         args: &args,
     };
     for side in sides.iter_mut() {

@@ -1,11 +1,13 @@
 //! `cargo perfkit export`: history for other tools, as JSON, CSV, or the Bencher Metric
-//! Format (the current commit's medians).
+//! Format (the current commit's medians). Every format exports one metric's series
+//! (`--metric`, default `time`); values of time are in ns (`_ns` in the field names), counts in
+//! their own unit per iteration (no suffix).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
 use perfkit::Summary;
-use perfkit_store::{HistoryPoint, HistoryQuery, Testbed, ThroughputKind};
+use perfkit_store::{DEFAULT_METRIC, HistoryPoint, HistoryQuery, Testbed, ThroughputKind};
 use serde_json::{Map, Value, json};
 
 use super::{matches, matching};
@@ -13,9 +15,9 @@ use crate::cli::{ExportArgs, ExportFormat, Global};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
 use crate::exit;
-use crate::judging::describe_head;
+use crate::judging::describe_head_metric;
 use crate::render::json;
-use crate::render::units::{date, rfc3339};
+use crate::render::units::{date, rfc3339, unit_suffix};
 use crate::workspace::Workspace;
 
 /// Writes the history of the benchmarks matching the pattern.
@@ -23,7 +25,7 @@ pub fn export(ctx: &mut Context, global: &Global, args: &ExportArgs) -> CliResul
     let ws = Workspace::locate(ctx, global)?;
     let store = ws.store_with_history()?;
     if args.format == ExportFormat::Bmf {
-        return bmf(ctx, &ws, &store, args.pattern.as_deref());
+        return bmf(ctx, &ws, &store, args.pattern.as_deref(), &args.metric);
     }
     // Every testbed, unless one was chosen.
     let testbeds: Vec<Testbed> = if global.testbed.is_some() {
@@ -42,6 +44,7 @@ pub fn export(ctx: &mut Context, global: &Global, args: &ExportArgs) -> CliResul
             let mut query = HistoryQuery::new(name, testbed);
             query.include_dirty = true;
             query.include_samples = false;
+            query.metric = &args.metric;
             points.extend(store.history(&query)?.into_iter().map(|p| (testbed, p)));
         }
     }
@@ -49,21 +52,46 @@ pub fn export(ctx: &mut Context, global: &Global, args: &ExportArgs) -> CliResul
         ExportFormat::Json => {
             let mut m = json::envelope("export");
             m.insert("store".into(), json!(ws.db.to_string()));
+            m.insert("metric".into(), json!(args.metric));
             let beds: Vec<Value> = testbeds.iter().map(json::testbed).collect();
             m.insert("testbeds".into(), Value::Array(beds));
-            let list: Vec<Value> = points.iter().map(|(t, p)| point_json(t, p)).collect();
+            let list: Vec<Value> = points
+                .iter()
+                .map(|(t, p)| point_json(t, p, &args.metric))
+                .collect();
             m.insert("results".into(), Value::Array(list));
             json::write(&mut ctx.stdout, &Value::Object(m))?;
         }
-        ExportFormat::Csv => write!(ctx.stdout, "{}", csv(&points))?,
+        ExportFormat::Csv => write!(ctx.stdout, "{}", csv(&points, &args.metric))?,
         ExportFormat::Bmf => unreachable!("handled above"),
     }
     Ok(exit::OK)
 }
 
-fn point_json(testbed: &Testbed, p: &HistoryPoint) -> Value {
+/// One result; its summary's fields carry the metric's unit suffix (`median_ns` for time,
+/// `median` for counts).
+fn point_json(testbed: &Testbed, p: &HistoryPoint, metric: &str) -> Value {
     let r = &p.record;
     let s = &r.summary;
+    let u = unit_suffix(metric);
+    let mut summary = Map::new();
+    summary.insert("n".into(), json!(s.n));
+    for (name, value) in [
+        ("mean", json!(s.mean)),
+        ("sd", json!(s.sd)),
+        ("min", json!(s.min)),
+        ("max", json!(s.max)),
+        ("median", json!(s.median)),
+        ("p90", json!(s.p90)),
+        ("p95", json!(s.p95)),
+        ("p99", json!(s.p99)),
+        ("mad", json!(s.mad)),
+        ("mean_ci", json!([s.mean_ci_lower, s.mean_ci_upper])),
+        ("median_ci", json!([s.median_ci_lower, s.median_ci_upper])),
+    ] {
+        summary.insert(format!("{name}{u}"), value);
+    }
+    summary.insert("outliers".into(), json!(s.outliers));
     json!({
         "benchmark": r.benchmark,
         "size": r.size,
@@ -74,12 +102,8 @@ fn point_json(testbed: &Testbed, p: &HistoryPoint) -> Value {
         "run": p.run.get(),
         "started_at": rfc3339(p.started_at),
         "iterations_per_sample": r.iterations_per_sample,
-        "summary": {
-            "n": s.n, "mean_ns": s.mean, "sd_ns": s.sd, "min_ns": s.min, "max_ns": s.max,
-            "median_ns": s.median, "p90_ns": s.p90, "p95_ns": s.p95, "p99_ns": s.p99,
-            "mad_ns": s.mad, "mean_ci_ns": [s.mean_ci_lower, s.mean_ci_upper],
-            "median_ci_ns": [s.median_ci_lower, s.median_ci_upper], "outliers": s.outliers,
-        },
+        "metric": r.metric,
+        "summary": summary,
         "budgets": r.budgets.iter().map(|b| json!({
             "statistic": b.statistic, "limit": b.limit, "estimate": b.estimate, "passed": b.passed,
         })).collect::<Vec<_>>(),
@@ -94,11 +118,30 @@ fn point_json(testbed: &Testbed, p: &HistoryPoint) -> Value {
     })
 }
 
-const CSV_HEADER: &str = "benchmark,size,testbed,commit,commit_date,subject,dirty,branch,run,\
-started_at,n,mean_ns,median_ns,median_ci_lower_ns,median_ci_upper_ns,p90_ns,p95_ns,p99_ns,\
-min_ns,max_ns,sd_ns,outliers,ratio,verdict";
+/// The CSV header of `metric`: the value columns carry its unit suffix (`median_ns` for time).
+fn csv_header(metric: &str) -> String {
+    let u = unit_suffix(metric);
+    let values = [
+        "mean",
+        "median",
+        "median_ci_lower",
+        "median_ci_upper",
+        "p90",
+        "p95",
+        "p99",
+        "min",
+        "max",
+        "sd",
+    ]
+    .map(|v| format!("{v}{u}"))
+    .join(",");
+    format!(
+        "benchmark,size,testbed,commit,commit_date,subject,dirty,branch,run,started_at,n,\
+         {values},outliers,ratio,verdict"
+    )
+}
 
-fn csv(points: &[(&Testbed, HistoryPoint)]) -> String {
+fn csv(points: &[(&Testbed, HistoryPoint)], metric: &str) -> String {
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -106,7 +149,7 @@ fn csv(points: &[(&Testbed, HistoryPoint)]) -> String {
             s.to_owned()
         }
     };
-    let mut out = format!("{CSV_HEADER}\n");
+    let mut out = format!("{}\n", csv_header(metric));
     for (t, p) in points {
         let r = &p.record;
         let s = &r.summary;
@@ -150,15 +193,18 @@ fn csv(points: &[(&Testbed, HistoryPoint)]) -> String {
 /// per second where declared. A measure holds those three numbers and nothing else (BMF has no
 /// unit field), so the unit is in the measure's name: `throughput` is Bencher's built-in
 /// operations per second (elements), bytes per second go to a measure `bytes-per-second`.
+/// A count is its own measure, named as Bencher's callgrind adapters name theirs
+/// ([`bmf_measure`]), and has no throughput.
 fn bmf(
     ctx: &mut Context,
     ws: &Workspace,
     store: &perfkit_store::Store,
     pattern: Option<&str>,
+    metric: &str,
 ) -> CliResult {
     let testbed = ws.testbed(store)?;
     let git = ws.git();
-    let (_, described) = describe_head(store, &git, &testbed)?;
+    let (_, described) = describe_head_metric(store, &git, &testbed, metric)?;
     let mut out = Map::new();
     for (key, pooled) in &described {
         if !matches(pattern, &key.benchmark) {
@@ -169,14 +215,14 @@ fn bmf(
         };
         let mut measures = Map::new();
         measures.insert(
-            "latency".into(),
+            bmf_measure(metric),
             json!({
                 "value": s.median,
                 "lower_value": s.median_ci.lower,
                 "upper_value": s.median_ci.upper,
             }),
         );
-        if let Some(t) = pooled.newest.throughput {
+        if let (Some(t), DEFAULT_METRIC) = (pooled.newest.throughput, metric) {
             let per_second = |ns: f64| t.per_iteration as f64 * 1e9 / ns;
             let measure = match t.kind {
                 ThroughputKind::Bytes => "bytes-per-second",
@@ -205,4 +251,14 @@ fn bmf(
     }
     json::write(&mut ctx.stdout, &Value::Object(out))?;
     Ok(exit::OK)
+}
+
+/// The BMF measure of `metric`: `latency` for time; a count's name in kebab case
+/// (`instructions`, `estimated-cycles`, `l1-misses`, `ll-misses`), the slugs Bencher uses for
+/// callgrind's counts.
+fn bmf_measure(metric: &str) -> String {
+    match metric {
+        DEFAULT_METRIC => "latency".to_owned(),
+        m => m.replace('_', "-"),
+    }
 }

@@ -30,6 +30,16 @@ pub fn estimate_key(metric: &str) -> &'static str {
     }
 }
 
+/// The suffix that names the unit of `metric` in JSON keys and CSV columns: `_ns` for time,
+/// nothing for counts (their unit is the metric itself, per iteration).
+pub fn unit_suffix(metric: &str) -> &'static str {
+    if metric == perfkit_store::DEFAULT_METRIC {
+        "_ns"
+    } else {
+        ""
+    }
+}
+
 /// A ratio as a signed percentage change: 1.072 → `+7.2%`.
 pub fn change(ratio: f64) -> String {
     if !ratio.is_finite() {

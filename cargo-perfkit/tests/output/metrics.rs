@@ -95,6 +95,67 @@ fn report_of_instructions_draws_counts_with_their_rule() {
     assert!(!time.contains("1.200M") && time.contains("time per iteration"));
 }
 
+/// `export --metric` exports that metric's series in every format, counts without the `_ns`
+/// of time; time stays the default.
+#[test]
+fn export_exports_the_metric_asked_for() {
+    let p = with_counts();
+    let (code, out, err) = p.perfkit(&["export", "--metric", "instructions", "render"]);
+    assert_eq!((code, err.as_str()), (exit::OK, ""));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["metric"], "instructions");
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "one result per commit: {out}");
+    for r in results {
+        assert_eq!(r["metric"], "instructions");
+        assert!(r["summary"]["median_ns"].is_null(), "{r}");
+    }
+    assert_eq!(results[0]["summary"]["median"], 2_040_000.0);
+    let (_, time, _) = p.perfkit(&["export", "render"]);
+    let time: serde_json::Value = serde_json::from_str(&time).unwrap();
+    assert_eq!(time["metric"], "time");
+    assert!(time["results"][0]["summary"]["median_ns"].is_number());
+
+    let (code, csv, _) = p.perfkit(&["export", "--metric", "instructions", "--format", "csv"]);
+    assert_eq!(code, exit::OK);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.contains(",n,mean,median,median_ci_lower,"),
+        "{header}"
+    );
+    assert!(!header.contains("_ns"), "{header}");
+    // parse and render at three commits each.
+    assert_eq!(lines.clone().count(), 6, "{csv}");
+    assert!(
+        lines.any(|l| l.starts_with("app::render,") && l.contains(",2040000,")),
+        "{csv}"
+    );
+
+    let (code, bmf, _) = p.perfkit(&["export", "--metric", "estimated_cycles", "--format", "bmf"]);
+    assert_eq!(code, exit::OK, "{bmf}");
+    let bmf: serde_json::Value = serde_json::from_str(&bmf).unwrap();
+    let measures = bmf["app::render"].as_object().unwrap();
+    assert_eq!(measures.keys().collect::<Vec<_>>(), ["estimated-cycles"]);
+    assert_eq!(measures["estimated-cycles"]["value"], 2_500_000.0);
+    assert!(
+        bmf.get("app::parse").is_none(),
+        "parse has no estimated cycles: {bmf}"
+    );
+}
+
+#[test]
+fn export_of_a_metric_never_recorded_says_how_to_record_it() {
+    let p = project();
+    let (code, _, err) = p.perfkit(&["export", "--metric", "instructions", "--format", "bmf"]);
+    assert_eq!(code, exit::USAGE);
+    assert!(
+        err.contains("no results of instructions at")
+            && err.contains("`cargo perfkit run --metric instructions`"),
+        "{err}"
+    );
+}
+
 /// A metric where higher is better (a user's hit rate, declared so): its fall is the
 /// regression `check` fails on, and its rise passes.
 #[test]

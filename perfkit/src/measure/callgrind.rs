@@ -48,6 +48,11 @@ pub const CHILD_RUNS: usize = 3;
 /// Set in the child's environment: the size to run (empty for an unsized test).
 pub const CHILD_ENV: &str = "PERFKIT_CALLGRIND_CHILD";
 
+/// Set in the child's environment when it counts one variant of a
+/// [`Comparison`](crate::Comparison): `<variant index> <comparison name>` (the index first, so
+/// any name reads back whole).
+pub const VARIANT_ENV: &str = "PERFKIT_CALLGRIND_VARIANT";
+
 /// The counted function's name, as `--toggle-collect` matches it (the demangled name contains
 /// it; the wildcards cover the module path and the hash).
 const TOGGLE: &str = "*perfkit_callgrind_counted*";
@@ -262,6 +267,14 @@ pub fn child_size() -> Option<Option<usize>> {
     Some(value.trim().parse().ok())
 }
 
+/// In a child run that counts a variant of a [`Comparison`](crate::Comparison): the variant's
+/// index and the comparison's name; `None` otherwise.
+pub fn child_variant() -> Option<(usize, String)> {
+    let value = std::env::var(VARIANT_ENV).ok()?;
+    let (index, name) = value.split_once(' ')?;
+    Some((index.parse().ok()?, name.to_owned()))
+}
+
 /// Whether this platform can count: Linux on x86_64 or aarch64, with `valgrind` on `PATH`.
 pub fn check_supported() -> Result<(), CallgrindError> {
     use std::env::consts::{ARCH, OS};
@@ -279,6 +292,32 @@ pub fn check_supported() -> Result<(), CallgrindError> {
     }
 }
 
+/// For test suites that need Valgrind: `true` when callgrind can count here; `false` (after
+/// printing why) when Valgrind is missing or the platform is not supported, unless `CI=true`
+/// or `PERFKIT_REQUIRE_TOOLS=1` require it (CI installs Valgrind, so there the tests must run):
+/// then it panics with the reason.
+///
+/// # Panics
+///
+/// As said, and when `valgrind --version` cannot be started for another reason.
+#[doc(hidden)]
+pub fn available_for_tests() -> bool {
+    match check_supported() {
+        Ok(()) => true,
+        Err(e @ (CallgrindError::ValgrindMissing | CallgrindError::NotSupported { .. })) => {
+            let required = std::env::var("CI").is_ok_and(|v| v == "true")
+                || std::env::var("PERFKIT_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "Valgrind is required here (CI or PERFKIT_REQUIRE_TOOLS=1): {e}"
+            );
+            println!("skipped: {e}");
+            false
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// The name libtest gives the test at `path` (`module_path!()::fn_name`): the path without its
 /// crate.
 pub fn test_name(path: &str) -> &str {
@@ -288,6 +327,28 @@ pub fn test_name(path: &str) -> &str {
 /// Runs test `test` of this test binary once under callgrind, counting its case named `case`
 /// at `size`, and returns the counts of its [`ITERATIONS`] counted iterations.
 pub fn count(test: &str, case: &str, size: Option<usize>) -> Result<Counts, CallgrindError> {
+    count_in_child(test, case, size, None)
+}
+
+/// Runs test `test` once under callgrind, counting only variant `index` of its
+/// [`Comparison`](crate::Comparison) called `comparison`, at `size`.
+pub fn count_variant(
+    test: &str,
+    size: usize,
+    comparison: &str,
+    index: usize,
+) -> Result<Counts, CallgrindError> {
+    // The case is for perf tests; a comparison's test runs none, so none is named.
+    count_in_child(test, "", Some(size), Some(format!("{index} {comparison}")))
+}
+
+/// [`count`] with [`VARIANT_ENV`] set to `variant` when given.
+fn count_in_child(
+    test: &str,
+    case: &str,
+    size: Option<usize>,
+    variant: Option<String>,
+) -> Result<Counts, CallgrindError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let exe = std::env::current_exe().map_err(|source| CallgrindError::Spawn {
         exe: "the test binary".into(),
@@ -308,6 +369,7 @@ pub fn count(test: &str, case: &str, size: Option<usize>) -> Result<Counts, Call
         .args(["--exact", test, "--include-ignored", "--test-threads=1"])
         .env(CHILD_ENV, size.map(|n| n.to_string()).unwrap_or_default())
         .env(CASE_ENV, case)
+        .envs(variant.map(|v| (VARIANT_ENV, v)))
         .output()
         .map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => CallgrindError::ValgrindMissing,

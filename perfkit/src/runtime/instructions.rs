@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::{Measurement, Outcome, Routine, call, misuse};
 use crate::compare::{BudgetCheck, Limit};
-use crate::measure::callgrind::{self, CHILD_RUNS, ITERATIONS, METRICS};
+use crate::measure::callgrind::{self, CHILD_RUNS, CallgrindError, Counts, ITERATIONS, METRICS};
 use crate::measure::{Bencher, Mode, Plan, Samples};
 use crate::report::format_count_si;
 use crate::spec::Spec;
@@ -54,36 +54,53 @@ pub(super) fn measure(spec: &Spec, routine: Routine<'_>) -> Result<Vec<Measureme
     };
     let mut out = Vec::with_capacity(sizes.len() * METRICS.len());
     for size in sizes {
-        let mut values: [Vec<f64>; 4] = Default::default();
-        for _ in 0..CHILD_RUNS {
-            let counts = callgrind::count(test, name, size).map_err(|e| fail(&e))?;
-            for (i, (_, v)) in counts.per_iteration(ITERATIONS).into_iter().enumerate() {
-                values[i].push(v);
-            }
+        let counted = measurements(size, spec.max_instructions, || {
+            callgrind::count(test, name, size)
+        });
+        out.extend(counted.map_err(|e| fail(&e))?);
+    }
+    Ok(out)
+}
+
+/// One size's counts as measurements: `count` runs one child process under callgrind and is
+/// called [`CHILD_RUNS`] times; one [`Measurement`] per metric, in [`METRICS`] order, each of
+/// [`CHILD_RUNS`] samples. `max_instructions` is checked against the median instructions per
+/// iteration. An error says what failed, for the caller to prefix with what was counted.
+pub(crate) fn measurements(
+    size: Option<usize>,
+    max_instructions: Option<u64>,
+    mut count: impl FnMut() -> Result<Counts, CallgrindError>,
+) -> Result<Vec<Measurement>, String> {
+    let mut values: [Vec<f64>; 4] = Default::default();
+    for _ in 0..CHILD_RUNS {
+        let counts = count().map_err(|e| e.to_string())?;
+        for (i, (_, v)) in counts.per_iteration(ITERATIONS).into_iter().enumerate() {
+            values[i].push(v);
         }
-        for (metric, values) in METRICS.into_iter().zip(values) {
-            let summary = Summary::new(&values)
-                .map_err(|e| fail(&format!("its {metric} counts are unusable: {e}")))?;
-            let checks = match (metric, spec.max_instructions) {
-                ("instructions", Some(max)) => vec![BudgetCheck {
-                    limit: Limit::Instructions,
-                    max: max as f64,
-                    estimate: summary.median,
-                }],
-                _ => Vec::new(),
-            };
-            out.push(Measurement {
-                metric,
-                size,
-                samples: Samples {
-                    times_ns: values,
-                    iters_per_sample: ITERATIONS,
-                    allocations: None,
-                },
-                summary,
-                checks,
-            });
-        }
+    }
+    let mut out = Vec::with_capacity(METRICS.len());
+    for (metric, values) in METRICS.into_iter().zip(values) {
+        let summary =
+            Summary::new(&values).map_err(|e| format!("its {metric} counts are unusable: {e}"))?;
+        let checks = match (metric, max_instructions) {
+            ("instructions", Some(max)) => vec![BudgetCheck {
+                limit: Limit::Instructions,
+                max: max as f64,
+                estimate: summary.median,
+            }],
+            _ => Vec::new(),
+        };
+        out.push(Measurement {
+            metric,
+            size,
+            samples: Samples {
+                times_ns: values,
+                iters_per_sample: ITERATIONS,
+                allocations: None,
+            },
+            summary,
+            checks,
+        });
     }
     Ok(out)
 }

@@ -4,7 +4,7 @@ mod config;
 mod custom;
 pub mod file_budgets;
 mod history;
-mod instructions;
+pub(crate) mod instructions;
 mod load;
 mod profiling;
 mod registry;
@@ -115,7 +115,7 @@ impl From<FnRoutine> for Routine<'static> {
 }
 
 /// One measured size (or the only measurement of an unsized test).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     /// What the samples measure: `time` (ns per iteration) or, in instructions mode, one of
     /// [`callgrind::METRICS`](crate::measure::callgrind::METRICS) per iteration.

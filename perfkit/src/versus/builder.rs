@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use super::interleave;
 use super::report::{ComparisonReport, SizeResult};
 use crate::complexity::fit_summaries;
+use crate::measure::callgrind::perfkit_callgrind_counted;
 use crate::measure::{Clock, MeasureLock, Mode, Plan, Samples};
 use crate::runtime::{Measurement, Series, Settings, record_series};
 use crate::stats::Summary;
@@ -51,28 +52,42 @@ use crate::stats::Summary;
 /// variant per size; [`plan`](Self::plan) overrides it), and debug builds and `PERFKIT=off` run
 /// each variant once at the smallest size and return a report whose `skipped` says so — the
 /// assertions then check only the variant names, so a plain `cargo test` stays a quick smoke
-/// test. Measuring holds perfkit's measurement lock, so comparisons and perf tests never
+/// test. `PERFKIT=instructions` counts each variant at each size under callgrind instead of
+/// timing it, like a perf test, and records the counts as `<comparison>/<variant>` (the
+/// report's `counts`; its assertions then check only the names). Measuring holds perfkit's
+/// measurement lock, so comparisons and perf tests never
 /// measure at the same time, also across processes.
 pub struct Comparison<'a, T = usize> {
-    name: String,
+    pub(super) name: String,
     sizes: Vec<usize>,
-    setup: Box<dyn FnMut(usize) -> T + 'a>,
-    variants: Vec<Variant<'a, T>>,
+    pub(super) setup: Box<dyn FnMut(usize) -> T + 'a>,
+    pub(super) variants: Vec<Variant<'a, T>>,
     plan: Option<Plan>,
     manifest_dir: Option<PathBuf>,
     settings: Option<Settings>,
 }
 
-/// Runs a routine `k` times on an input and returns how long that took.
-type Batch<'a, T> = Box<dyn FnMut(&T, u64) -> Duration + 'a>;
+/// Runs a routine `k` times on an input, as [`Loop`] says, and returns how long that took.
+type Batch<'a, T> = Box<dyn FnMut(&T, u64, Loop) -> Duration + 'a>;
 
-/// A named routine, wrapped in its own timing loop.
-struct Variant<'a, T> {
-    name: String,
-    /// Runs the routine `k` times on the input and returns how long that took. The loop is
-    /// generic over the routine, so the routine is inlined into it and only one dynamic call
-    /// per sample, not per iteration, is timed.
-    batch: Batch<'a, T>,
+/// How a [`Batch`] runs its `k` iterations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Loop {
+    /// Between two clock reads (the duration returned).
+    Timed,
+    /// Without the clock (a smoke run, a warm-up before counting); returns zero.
+    Plain,
+    /// Inside callgrind's counted function, without the clock; returns zero.
+    Counted,
+}
+
+/// A named routine, wrapped in its own loop.
+pub(super) struct Variant<'a, T> {
+    pub(super) name: String,
+    /// Runs the routine `k` times on the input. The loop is generic over the routine, so the
+    /// routine is inlined into it and only one dynamic call per sample, not per iteration, is
+    /// timed (or counted).
+    pub(super) batch: Batch<'a, T>,
 }
 
 impl<'a> Comparison<'a, usize> {
@@ -130,12 +145,27 @@ impl<'a, T> Comparison<'a, T> {
         name: impl Into<String>,
         mut routine: impl FnMut(&T) -> O + 'a,
     ) -> Self {
-        let batch = move |input: &T, k: u64| {
-            let start = Instant::now();
-            for _ in 0..k {
-                black_box(routine(black_box(input)));
+        let batch = move |input: &T, k: u64, how: Loop| {
+            let mut run = || {
+                for _ in 0..k {
+                    black_box(routine(black_box(input)));
+                }
+            };
+            match how {
+                Loop::Timed => {
+                    let start = Instant::now();
+                    run();
+                    start.elapsed()
+                }
+                Loop::Plain => {
+                    run();
+                    Duration::ZERO
+                }
+                Loop::Counted => {
+                    perfkit_callgrind_counted(&mut run);
+                    Duration::ZERO
+                }
             }
-            start.elapsed()
         };
         self.variants.push(Variant {
             name: name.into(),
@@ -186,28 +216,25 @@ impl<'a, T> Comparison<'a, T> {
         sizes.dedup();
         let names: Vec<String> = self.variants.iter().map(|v| v.name.clone()).collect();
 
-        if matches!(settings.mode, Mode::Smoke | Mode::Instructions) {
+        if settings.mode == Mode::Smoke {
             // Smallest size only: a debug build of a quadratic variant at the largest size can
-            // take minutes. Variants are not counted under callgrind (yet): they race on time,
-            // and an instructions run must not record time.
+            // take minutes.
             let input = (self.setup)(sizes[0]);
             for v in &mut self.variants {
-                (v.batch)(&input, 1);
+                (v.batch)(&input, 1, Loop::Plain);
             }
             return ComparisonReport {
                 name: self.name,
                 variants: names,
                 sizes: Vec::new(),
                 fits: Vec::new(),
-                skipped: Some(if settings.mode == Mode::Instructions {
-                    "PERFKIT=instructions: comparisons are not counted; each variant runs once \
-                     (give a variant a perf test of its own to count it)"
-                        .to_owned()
-                } else {
-                    settings.smoke_reason.to_owned()
-                }),
+                skipped: Some(settings.smoke_reason.to_owned()),
                 note: None,
+                counts: Vec::new(),
             };
+        }
+        if settings.mode == Mode::Instructions {
+            return super::counted::run(self, &settings, &sizes);
         }
 
         let lock = MeasureLock::acquire(&settings.lock_path);
@@ -239,6 +266,7 @@ impl<'a, T> Comparison<'a, T> {
             fits,
             skipped: None,
             note,
+            counts: Vec::new(),
         }
     }
 
@@ -247,7 +275,7 @@ impl<'a, T> Comparison<'a, T> {
         let input = (self.setup)(size);
         let variants = &mut self.variants;
         let sampled = interleave::sample(plan, clock, variants.len(), |v, k| {
-            (variants[v].batch)(&input, k)
+            (variants[v].batch)(&input, k, Loop::Timed)
         });
         drop(input);
         let samples: Vec<Samples> = sampled
@@ -274,6 +302,11 @@ impl<'a, T> Comparison<'a, T> {
         }
     }
 
+    /// The name in history of `variant`: `<comparison>/<variant>`.
+    pub(super) fn benchmark_name(&self, variant: &str) -> String {
+        format!("{}/{variant}", self.name)
+    }
+
     /// Records each variant as its own benchmark, `<comparison>/<variant>`, one series per size,
     /// so a change of winner or growth class between commits shows in history.
     ///
@@ -284,7 +317,7 @@ impl<'a, T> Comparison<'a, T> {
         let manifest_dir = self.find_manifest_dir();
         let manifest_dir = manifest_dir.to_string_lossy();
         for (v, variant) in names.iter().enumerate() {
-            let name = format!("{}/{variant}", self.name);
+            let name = self.benchmark_name(variant);
             let measurements: Vec<Measurement> = results
                 .iter()
                 .map(|r| Measurement {
@@ -328,7 +361,7 @@ impl<'a, T> Comparison<'a, T> {
         }
     }
 
-    fn find_manifest_dir(&self) -> PathBuf {
+    pub(super) fn find_manifest_dir(&self) -> PathBuf {
         self.manifest_dir
             .clone()
             .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))

@@ -5,6 +5,7 @@
 //! one benchmark against its baseline in history.)
 //!
 //! - `builder`: the [`Comparison`] builder and its run (the only part that touches the clock).
+//! - `counted`: the run under `PERFKIT=instructions`: each variant counted under callgrind.
 //! - `interleave`: the sampling loop that takes the variants' samples in alternating rounds.
 //! - `report`: [`ComparisonReport`] and what follows from it — [`Speedup`]s, winners,
 //!   growth classes, the [`Crossover`]. Pure.
@@ -40,6 +41,7 @@
 
 mod assert;
 mod builder;
+mod counted;
 mod interleave;
 mod report;
 mod table;

@@ -3,6 +3,7 @@
 
 use crate::complexity::{Fit, FitError};
 use crate::measure::Samples;
+use crate::runtime::Measurement;
 use crate::stats::{Interval, Summary, log_welch};
 
 /// The measurements of every variant at one input size.
@@ -68,8 +69,9 @@ pub struct Crossover {
 /// with CIs, each variant's growth class and the crossover, plus assertions on them.
 ///
 /// Its `Display` is a table (see [`Comparison`](super::Comparison)). When timing was skipped
-/// (debug build, `PERFKIT=off`), `sizes` and `fits` are empty, `skipped` says why, and the
-/// assertions check only the variant names.
+/// (debug build, `PERFKIT=off`, or `PERFKIT=instructions`, which fills `counts` instead),
+/// `sizes` and `fits` are empty, `skipped` says why, and the assertions check only the variant
+/// names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ComparisonReport {
     /// The comparison's name.
@@ -86,6 +88,10 @@ pub struct ComparisonReport {
     /// Something the reader should know about the measurement (the lock file could not be
     /// locked, so other processes may have measured at the same time).
     pub note: Option<String>,
+    /// Under `PERFKIT=instructions`, per variant in the order they were added: its counts
+    /// under callgrind, one [`Measurement`] per metric and size (sizes outer, metrics in
+    /// [`METRICS`](crate::measure::callgrind::METRICS) order). Empty otherwise.
+    pub counts: Vec<Vec<Measurement>>,
 }
 
 impl ComparisonReport {
@@ -271,6 +277,7 @@ pub(super) mod tests {
             fits,
             skipped: None,
             note: None,
+            counts: Vec::new(),
         }
     }
 

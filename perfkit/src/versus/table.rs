@@ -4,7 +4,8 @@
 use std::fmt;
 
 use super::report::{ComparisonReport, Speedup, clear_winner, speedup_at};
-use crate::report::format_ns;
+use crate::report::{format_count_si, format_ns};
+use crate::runtime::Measurement;
 use crate::stats::Summary;
 
 impl fmt::Display for ComparisonReport {
@@ -23,6 +24,10 @@ impl fmt::Display for ComparisonReport {
             writeln!(f, "  note: {note}")?;
         }
         if let Some(why) = &self.skipped {
+            if !self.counts.is_empty() {
+                writeln!(f, "  {why}")?;
+                return self.fmt_counts(f);
+            }
             return writeln!(
                 f,
                 "  {why} (each variant ran once at the smallest size: {})",
@@ -83,6 +88,32 @@ impl fmt::Display for ComparisonReport {
 }
 
 impl ComparisonReport {
+    /// The counts of `PERFKIT=instructions`: per size, each variant's median instructions per
+    /// iteration.
+    fn fmt_counts(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut header = vec!["n".to_owned()];
+        header.extend(self.variants.iter().cloned());
+        let mut table = Table::new(header);
+        let instructions = |v: &[Measurement]| -> Vec<(Option<usize>, f64)> {
+            v.iter()
+                .filter(|m| m.metric == "instructions")
+                .map(|m| (m.size, m.summary.median))
+                .collect()
+        };
+        let columns: Vec<Vec<(Option<usize>, f64)>> =
+            self.counts.iter().map(|v| instructions(v)).collect();
+        for (row, &(size, _)) in columns[0].iter().enumerate() {
+            let mut cells = vec![size.map(|n| n.to_string()).unwrap_or_default()];
+            cells.extend(columns.iter().map(|c| {
+                c.get(row)
+                    .map_or("n/a".to_owned(), |m| format_count_si(m.1))
+            }));
+            table.row(cells);
+        }
+        write!(f, "{table}")?;
+        writeln!(f, "instructions per iteration (median of the processes)")
+    }
+
     /// Why there is no crossover, for the table.
     fn no_crossover_reason(&self) -> String {
         let clear: Vec<Option<usize>> = self.sizes.iter().map(clear_winner).collect();

@@ -7,7 +7,7 @@
 
 use perfkit::__private::{Routine, Spec, Variant};
 use perfkit::measure::Mode;
-use perfkit::measure::callgrind::{self, CallgrindError};
+use perfkit::measure::callgrind;
 use perfkit::{Bencher, Settings, black_box, execute, execute_variants};
 
 /// Work per call: `n` rounds of a multiply-add that the optimiser cannot fold away.
@@ -56,22 +56,9 @@ fn child_2n() {
     child(two_n_rounds);
 }
 
-/// `Ok(false)` (after printing why) when Valgrind is absent and nothing requires it.
+/// `false` (after printing why) when Valgrind is absent and nothing requires it.
 fn valgrind_here() -> bool {
-    match callgrind::check_supported() {
-        Ok(()) => true,
-        Err(e @ (CallgrindError::ValgrindMissing | CallgrindError::NotSupported { .. })) => {
-            let required = std::env::var("CI").is_ok_and(|v| v == "true")
-                || std::env::var("PERFKIT_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "Valgrind is required here (CI or PERFKIT_REQUIRE_TOOLS=1): {e}"
-            );
-            println!("skipped: {e}");
-            false
-        }
-        Err(e) => panic!("{e}"),
-    }
+    callgrind::available_for_tests()
 }
 
 #[test]
@@ -206,4 +193,139 @@ fn without_valgrind_the_failure_names_the_package() {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+fn sized(b: &mut Bencher, n: usize) {
+    black_box(setup());
+    b.iter(|| work(n as u64));
+}
+
+#[test]
+#[ignore = "run under callgrind by `sized_tests_are_counted_at_every_size`"]
+fn child_sized() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    let out = execute(&SIZED, Routine::Sized(sized), &settings);
+    assert_eq!(out.failure, None);
+}
+
+static SIZED: Spec = Spec {
+    path: "runtime::callgrind::child_sized",
+    sizes: &[10_000, 20_000],
+    ..Spec::DEFAULT
+};
+
+/// The median instructions per iteration of each size among `measurements`.
+fn instructions(measurements: &[perfkit::Measurement]) -> Vec<(Option<usize>, f64)> {
+    measurements
+        .iter()
+        .filter(|m| m.metric == "instructions")
+        .map(|m| (m.size, m.summary.median))
+        .collect()
+}
+
+#[test]
+fn sized_tests_are_counted_at_every_size() {
+    if !valgrind_here() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    let out = execute(&SIZED, Routine::Sized(sized), &settings);
+    assert_eq!(out.failure, None, "{}", out.text);
+    assert_eq!(out.measurements.len(), 2 * callgrind::METRICS.len());
+    let counted = instructions(&out.measurements);
+    let sizes: Vec<Option<usize>> = counted.iter().map(|c| c.0).collect();
+    assert_eq!(sizes, [Some(10_000), Some(20_000)]);
+    // Twice the rounds, twice the instructions; setup (40x the work) is left out.
+    let ratio = counted[1].1 / counted[0].1;
+    assert!((ratio - 2.0).abs() < 0.01, "ratio {ratio}: {counted:?}");
+}
+
+/// A `Comparison` under `PERFKIT=instructions` counts each variant at each size like a perf
+/// test (only the variant's iterations: its setup, 40x the work, is not counted) and records
+/// the counts as `<comparison>/<variant>`. This test is its own child: the comparison re-runs
+/// it under callgrind once per variant, size and replicate, and in those runs the comparison
+/// counts one variant and the test stops after `run`.
+#[test]
+fn comparison_variants_are_counted_and_recorded() {
+    let child = callgrind::child_size().is_some();
+    if !child && !valgrind_here() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.db");
+    let mut settings = Settings::isolated(Mode::Instructions, dir.path().join("lock"));
+    settings.history = perfkit::History::Record(perfkit::HistoryConfig {
+        db: perfkit_store::DbLocation::Sqlite(db.clone()),
+        base: None,
+        testbed: Some("counted".into()),
+    });
+    let report = perfkit::Comparison::new("work")
+        .sizes([20_000, 10_000])
+        .setup(|n| {
+            black_box(setup());
+            n as u64
+        })
+        .variant("n", |&n| work(n))
+        .variant("2n", |&n| work(2 * n))
+        .manifest_dir(dir.path())
+        .settings(settings)
+        .run();
+    if child {
+        return;
+    }
+    assert!(report.is_skipped() && report.sizes.is_empty(), "{report}");
+    report.assert_faster("n", "2n").assert_faster("2n", "n");
+    let [n, two_n] = [0, 1].map(|v| instructions(&report.counts[v]));
+    assert_eq!(
+        n.iter().map(|c| c.0).collect::<Vec<_>>(),
+        [Some(10_000), Some(20_000)]
+    );
+    for (a, b) in n.iter().zip(&two_n) {
+        let ratio = b.1 / a.1;
+        assert!(
+            (ratio - 2.0).abs() < 0.01,
+            "2n / n = {ratio}: {n:?} {two_n:?}"
+        );
+    }
+    let growth = n[1].1 / n[0].1;
+    assert!((growth - 2.0).abs() < 0.01, "n: 20 000 / 10 000 = {growth}");
+    let text = report.to_string();
+    assert!(
+        text.contains("PERFKIT=instructions: counted under callgrind"),
+        "{text}"
+    );
+
+    let store = perfkit_store::Store::open(&db).unwrap();
+    let names: Vec<(String, Vec<u64>)> = store
+        .benchmarks()
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.sizes))
+        .collect();
+    let sizes = vec![10_000, 20_000];
+    assert_eq!(
+        names,
+        [
+            ("work/2n".to_owned(), sizes.clone()),
+            ("work/n".to_owned(), sizes)
+        ]
+    );
+    let testbed = store.testbeds().unwrap().remove(0).testbed;
+    let mut query = perfkit_store::HistoryQuery::new("work/n", &testbed);
+    query.include_dirty = true;
+    query.metric = "instructions";
+    let recorded = store.history(&query).unwrap();
+    assert_eq!(recorded.len(), 2, "one result per size");
+    assert!(
+        recorded
+            .iter()
+            .all(|p| p.record.samples.len() == callgrind::CHILD_RUNS)
+    );
+    query.metric = perfkit_store::DEFAULT_METRIC;
+    assert!(
+        store.history(&query).unwrap().is_empty(),
+        "no time recorded"
+    );
 }

@@ -310,3 +310,57 @@ fn ab_of_the_working_tree_against_its_own_commit_builds_the_same_binaries() {
         }
     }
 }
+
+/// `ab --metric instructions`: the rounds count under callgrind, and a change of +2% in the
+/// work of `slowed` (2 000 → 2 040 multiply-adds), which timing on a shared machine cannot
+/// tell from noise, is caught and named, and `steady` is not; three rounds by default.
+/// Skips with a printed reason when Valgrind is absent (fails instead under CI).
+#[test]
+fn ab_on_instruction_counts_catches_a_two_percent_change() {
+    if !perfkit::measure::callgrind::available_for_tests() {
+        return;
+    }
+    let _turn = one_ab_at_a_time();
+    let s = &*SCENARIO;
+    let perf = std::fs::read_to_string(s.path().join("tests/perf.rs")).unwrap();
+    let base_text = perf.replace("const FACTOR: u64 = 3;", "const FACTOR: u64 = 1;");
+    assert_ne!(
+        base_text, perf,
+        "the fixture's `slow` commit sets FACTOR = 3"
+    );
+    let head_text = base_text.replace("2_000 * FACTOR", "2_040 * FACTOR");
+    let base = commit_beside_head(s.path(), "tests/perf.rs", &base_text, "counts: base");
+    let head = commit_beside_head(s.path(), "tests/perf.rs", &head_text, "counts: +2%");
+    let db = tempfile::tempdir().unwrap();
+    let db_path = db.path().join("ab.db").display().to_string();
+    // The fixture's perfkit.toml sets a 25% threshold for time's sake; counts need their 1%.
+    let out = s.perfkit(&[
+        "ab",
+        &base,
+        &head,
+        "--metric",
+        "instructions",
+        "--threshold",
+        "1%",
+        "--db",
+        &db_path,
+    ]);
+    assert_eq!(out.code, cargo_perfkit::exit::REGRESSION, "{out:#?}");
+    let message = failure_message(&out);
+    assert!(message.contains(SLOWED), "{out:#?}");
+    assert!(!message.contains(STEADY), "{out:#?}");
+    assert!(
+        out.stderr.contains("round 3/3") && !out.stderr.contains("round 4/"),
+        "three rounds for counts: {out:#?}"
+    );
+    assert!(
+        out.stdout.contains("instructions per iteration"),
+        "{out:#?}"
+    );
+    // The rounds recorded counts, not time.
+    let store = Store::open(db.path().join("ab.db").as_path()).unwrap();
+    assert_eq!(runs_at(&store, &head), 0, "no time recorded: {out:#?}");
+    let testbed = &store.testbeds().unwrap()[0].testbed;
+    let counted = store.results_at(&head, testbed, "instructions").unwrap();
+    assert_eq!(counted.len(), 2 * 3, "two benchmarks in three rounds");
+}
