@@ -240,8 +240,20 @@ fn test_executables(slot: &str) -> Vec<(String, PathBuf)> {
         })
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
         .collect();
-    found.sort();
-    found
+    // The slots' target directories outlive a test run, so older builds of the fixture (under
+    // other hashes, e.g. from before perfkit's sources changed) may sit beside this one's:
+    // compare each target's newest executable, the one this `ab` built.
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    found.sort_by_key(|(name, p)| (name.split('-').next().unwrap().to_owned(), modified(p)));
+    let mut newest: Vec<(String, PathBuf)> = Vec::new();
+    for (name, path) in found {
+        let target = name.split('-').next().unwrap().to_owned();
+        match newest.last_mut() {
+            Some(last) if last.0.split('-').next() == Some(&target) => *last = (name, path),
+            _ => newest.push((name, path)),
+        }
+    }
+    newest
 }
 
 /// An executable as read, with the GNU build ID (a hash of the rest of the file) zeroed, and
