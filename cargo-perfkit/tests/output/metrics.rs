@@ -19,7 +19,7 @@ fn count(name: &str, metric: &str, value: f64) -> Record {
 
 /// The synthetic project with instruction counts at each commit too: `parse` unchanged at
 /// 1.2M, `render` 2% more instructions at the last commit (below time's 5% threshold, above
-/// the counts' 1%), and `render`'s estimated cycles unchanged.
+/// the counts' 0.5%), and `render`'s estimated cycles unchanged.
 fn with_counts() -> Project {
     let p = project();
     let counts = |render: f64| {
@@ -85,7 +85,7 @@ fn report_of_instructions_draws_counts_with_their_rule() {
     assert!(!doc.contains(" µs"), "a time in a report of counts");
     assert!(
         doc.contains("<tr class=\"regression\"><td>app::render</td>"),
-        "render's +2% under the counts' 1% rule"
+        "render's +2% under the counts' 0.5% rule"
     );
     let time = p.path().join("time.html");
     let time_arg = time.display().to_string();

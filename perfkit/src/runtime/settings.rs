@@ -305,12 +305,12 @@ mod tests {
         assert_eq!(
             s.rule_for(&MetricInfo::builtin("instructions").unwrap())
                 .threshold,
-            0.01
+            0.005
         );
         assert_eq!(
             s.rule_for(&MetricInfo::builtin("estimated_cycles").unwrap())
                 .threshold,
-            0.01
+            0.005
         );
         let s = resolve(&[("PERFKIT_THRESHOLD", "3%")], &Config::default()).unwrap();
         assert_eq!(
