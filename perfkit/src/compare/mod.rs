@@ -25,8 +25,8 @@ pub(crate) use judge::mean_level;
 pub use judge::{Design, Sides, judge};
 pub use legacy::{LegacyComparison, control_fdr};
 pub use metric::{
-    COUNT_METRICS, COUNT_PRIOR_TAU, COUNT_THRESHOLD, configured_rule, default_rule, is_count,
-    noise_prior,
+    COUNT_METRICS, COUNT_PRIOR_TAU, COUNT_THRESHOLD, LOAD_METRICS, LOAD_PRIOR_TAU, configured_rule,
+    default_rule, is_count, is_load, noise_prior,
 };
 pub use noise::{
     MIN_HISTORY_COMMITS, Noise, NoiseFloor, NoisePrior, PRIOR_DF, PRIOR_TAU, noise_floor,
