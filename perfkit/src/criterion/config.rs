@@ -166,7 +166,7 @@ pub(crate) struct Ignored {
 pub(crate) const PLOTS: &str =
     "perfkit draws no plots while benchmarking; `cargo perfkit report` draws the history";
 pub(crate) const STATISTICS: &str = "perfkit's intervals are its own (the median's from order \
-     statistics, the change's from Welch's t-test on log-times), not bootstrapped";
+     statistics, the change's from perfkit's run-level test on log-times), not bootstrapped";
 pub(crate) const BASELINES: &str = "perfkit compares with the baseline commit in history \
      (PERFKIT_BASELINE=<revision> chooses another)";
 pub(crate) const SAMPLING_MODE: &str = "perfkit sizes its batches itself";
